@@ -1,0 +1,183 @@
+"""Parse arguments, dispatch to a subcommand, map errors to exit codes. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+
+from hoso import __version__
+from hoso.errors import ConfigError, ExitCode, HosoError
+from hoso.messages import lang, t
+
+# argparse's own words, in Vietnamese (argparse looks them up through gettext).
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "đối số",
+    "options": "tùy chọn",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "show program's version number and exit": "hiện phiên bản rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu các đối số bắt buộc: %s",
+    "unrecognized arguments: %s": "đối số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)"
+    ),
+    "expected one argument": "cần đúng một giá trị",
+    "argument %(argument_name)s: %(message)s": "đối số %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "không dùng cùng với đối số %s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn mơ hồ: %(option)s có thể là %(matches)s"
+    ),
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "one of the arguments %s is required": "cần một trong các đối số %s",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+}
+
+
+def _localize_argparse() -> None:
+    if lang() != "vi":
+        return
+
+    def gettext(text: str) -> str:
+        return _ARGPARSE_VI.get(text, text)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    argparse._ = gettext  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: {t('cli.error-label')}: {message}\n")
+        sys.stderr.write(t("cli.see-help", prog=self.prog) + "\n")
+        raise SystemExit(int(ExitCode.USAGE))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _localize_argparse()
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="hoso", description=t("cli.description"), epilog=t("cli.epilog"), formatter_class=fmt
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"hoso {__version__}", help=t("cli.opt-version")
+    )
+    parser.add_argument("-C", "--repo", metavar=t("cli.metavar-dir"), help=t("cli.opt-repo"))
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar=t("cli.metavar-command"),
+        title=t("cli.commands-title"),
+        parser_class=_Parser,
+    )
+
+    def add(name: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            help=t(f"cli.{name}.help"),
+            description=t(f"cli.{name}.description"),
+            formatter_class=fmt,
+        )
+        p.add_argument(
+            "-C",
+            "--repo",
+            metavar=t("cli.metavar-dir"),
+            help=t("cli.opt-repo"),
+            default=argparse.SUPPRESS,
+        )
+        return p
+
+    p = add("check")
+    p.add_argument("paths", nargs="*", metavar=t("cli.metavar-path"), help=t("cli.check.paths"))
+    p.add_argument("--staged", action="store_true", help=t("cli.check.staged"))
+    p.add_argument("--all", action="store_true", help=t("cli.check.all"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+    p.add_argument("--summary", action="store_true", help=t("cli.check.summary"))
+    p.add_argument("--no-cache", action="store_true", help=t("cli.check.no-cache"))
+
+    p = add("add")
+    p.add_argument("file", metavar=t("cli.metavar-file"), help=t("cli.add.file"))
+    p.add_argument("--type", required=True, metavar=t("cli.metavar-type"), help=t("cli.add.type"))
+    p.add_argument("--owner", metavar=t("cli.metavar-owner"), help=t("cli.add.owner"))
+    p.add_argument("--year", metavar="YYYY-YYYY", help=t("cli.add.year"))
+    p.add_argument("--title", metavar=t("cli.metavar-title"), help=t("cli.add.title"))
+    p.add_argument("--no-stage", action="store_true", help=t("cli.add.no-stage"))
+
+    p = add("init")
+    p.add_argument("dir", nargs="?", metavar=t("cli.metavar-dir"), help=t("cli.init.dir"))
+    p.add_argument(
+        "--level", required=True, metavar=t("cli.metavar-level"), help=t("cli.init.level")
+    )
+    p.add_argument("--name", metavar=t("cli.metavar-title"), help=t("cli.init.name"))
+
+    p = add("validate-config")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+    return parser
+
+
+COMMANDS = {
+    "check": "hoso.commands.check",
+    "add": "hoso.commands.add",
+    "init": "hoso.commands.init",
+    "validate-config": "hoso.commands.validate_config",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return int(exc.code) if isinstance(exc.code, int) else int(ExitCode.USAGE)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return int(ExitCode.USAGE)
+    if not hasattr(args, "repo"):
+        args.repo = None
+    module = importlib.import_module(COMMANDS[args.command])
+    try:
+        return int(module.run(args))
+    except ConfigError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        sys.stderr.write(t("config.fix-first") + "\n")
+        return int(exc.exit_code)
+    except HosoError as exc:
+        sys.stderr.write(f"hoso: {exc.render()}\n")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write(t("cli.interrupted") + "\n")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception:  # the one boundary for bugs: short message, details in a log to paste
+        sys.stderr.write(t("cli.internal-error", version=__version__) + "\n")
+        sys.stderr.write(t("cli.crash-log", path=_write_crash_log(argv)) + "\n")
+        return int(ExitCode.INTERNAL)
+
+
+def _write_crash_log(argv: Sequence[str] | None) -> str:
+    import platform
+    import tempfile
+
+    text = (
+        f"hoso {__version__} / Python {platform.python_version()} / {platform.platform()}\n"
+        f"argv: {list(argv) if argv is not None else sys.argv[1:]}\n\n{traceback.format_exc()}"
+    )
+    try:
+        fd, path = tempfile.mkstemp(prefix="hoso-crash-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+    except OSError:
+        sys.stderr.write(text)
+        return "-"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

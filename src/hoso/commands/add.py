@@ -1,0 +1,119 @@
+"""`hoso add FILE --type T --owner O --year Y [--title …]`: place a PDF at its right path.
+
+The file is checked with the same engine as `hoso check` before anything is written, and an
+existing record is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from hoso.commands._common import err, out, repo_root
+from hoso.config import load_config
+from hoso.errors import ExistsError, ExitCode, HosoError, NotFoundError, UsageError, worst
+from hoso.evidence import EvidenceCache
+from hoso.messages import t
+from hoso.records import build_path, make_slug, school_year_of, valid_year
+from hoso.repo import Entry, blob_id, index_entries, new_file_mode, stage
+from hoso.rules import engine
+from hoso.rules.base import Context, Subject
+
+
+class _Memory:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, entry: Entry) -> bytes:
+        return self._data
+
+    def close(self) -> None:
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    root, is_git = repo_root(args.repo)
+    source = Path(args.file)
+    if not source.is_file():
+        raise NotFoundError("add.source-missing", path=args.file)
+    config = load_config(root)
+    rt = config.catalog.type_by_id(args.type)
+    if rt is None:
+        choices = ", ".join(r.id for r in config.catalog.record_types)
+        raise UsageError("add.unknown-type", value=args.type, choices=choices)
+    year = args.year or school_year_of(date.today())
+    if not valid_year(year):
+        raise UsageError("add.bad-year", value=year)
+    owner_id: str | None = None
+    if rt.owner != "truong":
+        if not args.owner:
+            raise UsageError("add.owner-needed", type=rt.id)
+        owner_id = args.owner
+    slug = make_slug(args.title) if args.title else make_slug(source.stem)
+    if not slug:
+        raise UsageError("add.empty-slug", value=args.title or source.name)
+    rel = build_path(year, rt.owner, owner_id, rt.id, slug)
+    dest = root / rel
+
+    data = source.read_bytes()
+    entry = Entry(rel, "100644", blob_id(data), len(data))
+    cache = EvidenceCache(root)
+    try:
+        ctx = Context(
+            config=config, source=_Memory(data), cache=cache, all_paths=_known(root, is_git)
+        )
+        result = engine.run([Subject(entry)], ctx)
+    finally:
+        cache.close()
+    errors = [f for f in result.findings if f.severity == "error"]
+    for f in result.findings:
+        err(f.line())
+    if errors:
+        err(t("add.refused", path=args.file))
+        return int(worst({f.exit_code for f in errors}))
+
+    _write_new(dest, data, rel)
+    if is_git and not args.no_stage:
+        try:
+            stage(root, [rel])
+        except HosoError:
+            err(t("add.stage-failed", path=rel))
+    out(rel)
+    err(t("add.done", path=rel))
+    return int(ExitCode.OK)
+
+
+def _known(root: Path, is_git: bool) -> frozenset[str]:
+    if is_git:
+        return frozenset(e.path for e in index_entries(root))
+    return frozenset()
+
+
+def _write_new(dest: Path, data: bytes, rel: str) -> None:
+    """Write `data` at `dest` only if nothing is there, never leaving a partial file behind."""
+    if os.path.lexists(dest):
+        raise ExistsError("add.exists", path=rel)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".hoso-add-", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, new_file_mode())
+        try:
+            # link() fails if dest exists: no window in which another writer could be overwritten
+            os.link(tmp, dest)
+        except FileExistsError:
+            raise ExistsError("add.exists", path=rel) from None
+        except OSError:
+            if os.path.lexists(dest):
+                raise ExistsError("add.exists", path=rel) from None
+            os.replace(tmp, dest)  # file systems without hard links
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

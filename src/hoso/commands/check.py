@@ -1,0 +1,160 @@
+"""`hoso check [PATH…] | --staged | --all`: run the rule engine and report findings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections import Counter
+from pathlib import Path
+
+from hoso.commands._common import err, out, out_json, repo_root
+from hoso.config import Config, load_config
+from hoso.errors import ExitCode, NotFoundError, UsageError, worst
+from hoso.evidence import EvidenceCache
+from hoso.messages import t
+from hoso.records import RECORDS_DIR, is_record_area
+from hoso.repo import (
+    BlobReader,
+    ContentSource,
+    FileReader,
+    MixedReader,
+    index_entries,
+    untracked_files,
+    walk_files,
+    worktree_entries,
+)
+from hoso.rules import engine
+from hoso.rules.base import Context, Subject
+
+
+def run(args: argparse.Namespace) -> int:
+    root, is_git = repo_root(args.repo)
+    config = load_config(root)
+    for warning in config.warnings:
+        err(warning.render())
+    if args.all and (args.paths or args.staged):
+        raise UsageError("check.usage-all")
+    if not args.all and not args.staged and not args.paths:
+        raise UsageError("check.usage-nothing")
+
+    source: ContentSource
+    if args.all and is_git:
+        # everything as staged, plus files dropped into records/ but not yet added
+        new = untracked_files(root, RECORDS_DIR)
+        entries = index_entries(root) + list(worktree_entries(root, new))
+        all_paths = None
+        source = MixedReader(root, frozenset(new))
+    elif args.staged:
+        if not is_git:
+            raise UsageError("check.staged-needs-git")
+        rel = _relative_paths(root, args.paths, must_exist=False) if args.paths else None
+        entries = index_entries(root, rel)
+        all_paths = frozenset(e.path for e in index_entries(root)) if rel is not None else None
+        source = BlobReader(root)
+    else:
+        rel_paths = (
+            _expand(root, _relative_paths(root, args.paths, must_exist=True))
+            if args.paths
+            else walk_files(root, RECORDS_DIR)
+        )
+        entries = list(worktree_entries(root, rel_paths))
+        all_paths = None
+        source = FileReader(root)
+    entries = [e for e in entries if is_record_area(e.path)]
+    paths = frozenset(e.path for e in entries) | (all_paths or frozenset())
+
+    cache = EvidenceCache(root if not args.no_cache else None)
+    ctx = Context(config=config, source=source, cache=cache, all_paths=paths)
+    try:
+        result = engine.run((Subject(e) for e in entries), ctx)
+    finally:
+        source.close()
+        cache.close()
+
+    errors = [f for f in result.findings if f.severity == "error"]
+    code = worst({f.exit_code for f in errors})
+    if args.format == "json":
+        out_json(
+            {
+                "version": 1,
+                "checked": len(entries),
+                "exit_code": int(code),
+                "findings": [f.as_json() for f in result.findings],
+            }
+        )
+    else:
+        for f in result.findings:
+            out(f.line())
+        if args.summary:
+            _summary(config, result.subjects, {f.path for f in errors})
+        bad = len({f.path for f in errors})
+        if code == ExitCode.OK:
+            err(t("check.ok", count=len(entries)))
+        else:
+            err(t("check.failed", count=len(entries), bad=bad, problems=len(errors)))
+    return int(code)
+
+
+def _relative_paths(root: Path, paths: list[str], *, must_exist: bool) -> list[str]:
+    rel: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        full = p if p.is_absolute() else Path.cwd() / p
+        if must_exist and not os.path.lexists(full):
+            raise NotFoundError("check.not-found", path=raw)
+        try:
+            r = Path(os.path.abspath(full)).relative_to(root)
+        except ValueError:
+            raise UsageError("check.outside-repo", path=raw) from None
+        rel.append(r.as_posix() if str(r) != "." else "")
+    return rel
+
+
+def _expand(root: Path, rel: list[str]) -> list[str]:
+    found: list[str] = []
+    for r in rel:
+        full = root / r if r else root
+        if full.is_dir() and not full.is_symlink():
+            found.extend(walk_files(root, r) if r else walk_files(root, RECORDS_DIR))
+        else:
+            found.append(r)
+    return sorted(set(found))
+
+
+def _summary(config: Config, subjects: list[Subject], bad: set[str]) -> None:
+    """A table per school year and owner level: records found, valid, with problems."""
+    rows: Counter[tuple[str, str, str]] = Counter()
+    for s in subjects:
+        year = s.record.year if s.record else t("summary.unplaced")
+        owner = s.record.owner_level if s.record else ""
+        rows[(year, owner, "bad" if s.entry.path in bad else "ok")] += 1
+    keys = sorted({(y, o) for y, o, _ in rows})
+    headers = [
+        t("summary.year"),
+        t("summary.owner"),
+        t("summary.records"),
+        t("summary.ok"),
+        t("summary.bad"),
+    ]
+    table = [
+        [
+            y,
+            t("owner." + o) if o else "",
+            str(rows[(y, o, "ok")] + rows[(y, o, "bad")]),
+            str(rows[(y, o, "ok")]),
+            str(rows[(y, o, "bad")]),
+        ]
+        for y, o in keys
+    ]
+    total_ok = sum(v for (_, _, s), v in rows.items() if s == "ok")
+    total_bad = sum(v for (_, _, s), v in rows.items() if s == "bad")
+    table.append([t("summary.total"), "", str(total_ok + total_bad), str(total_ok), str(total_bad)])
+    out(t("summary.title", school=config.catalog.school.name))
+    widths = [max(len(r[i]) for r in [headers, *table]) for i in range(len(headers))]
+    line = "  ".join("-" * w for w in widths)
+    out("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    out(line)
+    for r in table:
+        if r[0] == t("summary.total"):
+            out(line)
+        out("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))

@@ -1,0 +1,98 @@
+"""`hoso init [DIR] --level L`: write a school's starting repository.
+
+Existing files are never overwritten: they are listed as kept, so running init again in a
+school's repository is harmless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from hoso.commands._common import err
+from hoso.errors import ExitCode, UsageError
+from hoso.messages import t
+from hoso.repo import git_env, new_file_mode
+
+INIT_LEVELS = ("thcs", "thpt", "nhieu-cap", "tieu-hoc", "mam-non")
+
+
+def template(name: str) -> str:
+    return (resources.files("hoso") / "templates" / name).read_text(encoding="utf-8")
+
+
+def catalog_text(level: str, school_name: str | None) -> str:
+    """catalog.yml for a school level: the school fragment, then the Điều 21 record types."""
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never wrap: a wrapped line ends in a space that hooks complain about
+    school = yaml.load(template("school.yml"))
+    school["school"]["level"] = level
+    if school_name:
+        school["school"]["name"] = school_name
+    types = yaml.load(template("record_types.yml"))["record_types"]
+    kept = CommentedSeq(rt for rt in types if not rt.get("levels") or level in rt["levels"])
+    doc = CommentedMap()
+    doc["version"] = 1
+    doc["school"] = school["school"]
+    doc["defaults"] = school["defaults"]
+    doc["record_types"] = kept
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    header = t("init.catalog-header", level=level)
+    return "".join(f"# {line}\n" for line in header.splitlines()) + buf.getvalue()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.level not in INIT_LEVELS:
+        raise UsageError("init.bad-level", value=args.level, choices=", ".join(INIT_LEVELS))
+    target = Path(args.dir or ".").resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    files = {
+        "catalog.yml": catalog_text(args.level, args.name),
+        "people.yml": template("people.yml"),
+        "locks.yml": template("locks.yml"),
+        ".pre-commit-config.yaml": template("pre-commit-config.yaml"),
+        ".gitignore": template("gitignore"),
+        "mkdocs.yml": template("mkdocs.yml").replace("{school_name}", args.name or "Nhà trường"),
+        "trust/README.md": template("trust-README.md"),
+        "site_src/index.md": t("init.site-index"),
+    }
+    for rel, text in files.items():
+        path = target / rel
+        if path.exists():
+            err(t("init.kept", path=rel))
+            continue
+        _atomic_write(path, text)
+        err(t("init.wrote", path=rel))
+    (target / "records").mkdir(exist_ok=True)
+    if not (target / ".git").exists():
+        proc = subprocess.run(
+            ["git", "init", "-q", str(target)], env=git_env(), check=False, capture_output=True
+        )
+        if proc.returncode == 0:
+            err(t("init.git-init"))
+    err(t("init.next-steps"))
+    return int(ExitCode.OK)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".hoso-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, new_file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

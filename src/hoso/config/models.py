@@ -1,0 +1,165 @@
+"""Declared schemas of the three configuration files (pydantic, validated after YAML loading).
+
+Unknown keys are allowed by the models and reported as warnings by the loader.
+Cross-references (a role's tổ, a lock's record types…) are checked by `semantic.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hoso.config.vocab import Level, OwnerLevel, Period
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+YearStr = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Fingerprint = Annotated[
+    str, StringConstraints(pattern=r"^(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$")
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+
+
+# ---- catalog.yml -------------------------------------------------------------------------
+
+
+class School(_Model):
+    name: Text
+    code: Text
+    level: Level
+    province: Text
+    commune: str | None = None
+    authority: Text  # the supervising authority that inspects the school
+    address: str | None = None
+
+
+class Retention(_Model):
+    keep: int | str  # years (int), "vinh-vien", or an event id such as "tra-hoc-sinh"
+    source: Text
+    confirmed: bool = False
+    note: str | None = None
+
+
+class Defaults(_Model):
+    max_size_mb: float = Field(default=10.0, gt=0, le=500)
+    pending_on_main: bool = False  # may a record without all signatures (chờ duyệt) be on main?
+
+
+class RecordType(_Model):
+    id: Slug
+    name: Text
+    owner: OwnerLevel
+    period: Period
+    levels: list[Level] | None = None  # None: every school level
+    retention: Retention
+    signers: list[str | list[str]] = Field(min_length=1)
+    confidential: bool = False
+    max_size_mb: float | None = Field(default=None, gt=0, le=500)
+    basis: str | None = None  # the regulation that requires this record
+    description: str | None = None
+    pending_on_main: bool | None = None
+
+
+class Catalog(_Model):
+    version: Literal[1] = 1
+    school: School
+    defaults: Defaults = Defaults()
+    record_types: list[RecordType] = Field(min_length=1)
+
+    def type_by_id(self, type_id: str) -> RecordType | None:
+        for rt in self.record_types:
+            if rt.id == type_id:
+                return rt
+        return None
+
+    def max_size_bytes(self, rt: RecordType | None) -> int:
+        mb = rt.max_size_mb if rt is not None and rt.max_size_mb else self.defaults.max_size_mb
+        return int(mb * 1024 * 1024)
+
+
+# ---- people.yml --------------------------------------------------------------------------
+
+
+class Certificate(_Model):
+    sha256: Fingerprint
+    label: str | None = None
+
+    @property
+    def normalized(self) -> str:
+        return self.sha256.replace(":", "").lower()
+
+
+class Group(_Model):
+    id: Slug
+    name: Text
+    kind: Literal["chuyen-mon", "van-phong"] = "chuyen-mon"
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+
+class RoleAssignment(_Model):
+    role: str
+    group: Slug | None = None
+    class_: str | None = Field(default=None, alias="class")
+    from_: date = Field(alias="from")
+    until: date | None = None
+
+    def active_during(self, start: date, end: date) -> bool:
+        return self.from_ <= end and (self.until is None or self.until >= start)
+
+    def active_on(self, day: date) -> bool:
+        return self.from_ <= day and (self.until is None or day <= self.until)
+
+
+class Person(_Model):
+    id: Slug
+    name: Text
+    roles: list[RoleAssignment] = Field(min_length=1)
+    certificates: list[Certificate] = []
+    ssh_keys: list[str] = []
+    email: str | None = None
+
+
+class Seal(_Model):
+    name: Text
+    certificates: list[Certificate] = Field(min_length=1)
+
+
+class People(_Model):
+    version: Literal[1] = 1
+    groups: list[Group] = []
+    people: list[Person] = Field(min_length=1)
+    seal: Seal | None = None
+
+    def person(self, person_id: str) -> Person | None:
+        for p in self.people:
+            if p.id == person_id:
+                return p
+        return None
+
+    def group(self, group_id: str) -> Group | None:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        return None
+
+
+# ---- locks.yml ---------------------------------------------------------------------------
+
+
+class Lock(_Model):
+    year: YearStr
+    types: list[Slug] = []  # empty: every record type of that year
+    since: date
+    by: Slug  # person id of who locked (hiệu trưởng)
+    reason: str | None = None
+
+
+class Locks(_Model):
+    version: Literal[1] = 1
+    locks: list[Lock] = []

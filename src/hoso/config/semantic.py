@@ -1,0 +1,118 @@
+"""Cross-reference checks between catalog.yml, people.yml and locks.yml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from hoso.config.models import Catalog, Locks, People
+from hoso.config.vocab import (
+    GROUP_ROLES,
+    RETENTION_EVENTS,
+    RETENTION_PERMANENT,
+    ROLES,
+    SIGNER_TOKENS,
+    YEAR_RE,
+)
+
+if TYPE_CHECKING:
+    from hoso.config.loader import ConfigIssue, YamlDoc
+
+
+def check_semantics(
+    catalog: Catalog, people: People, locks: Locks, docs: dict[str, YamlDoc]
+) -> list[ConfigIssue]:
+    from hoso.config.loader import CATALOG_FILE, LOCKS_FILE, PEOPLE_FILE, ConfigIssue
+
+    cat, ppl, lck = docs[CATALOG_FILE], docs[PEOPLE_FILE], docs[LOCKS_FILE]
+    out: list[ConfigIssue] = []
+
+    def err(doc: YamlDoc, loc: tuple[str | int, ...], key: str, **params: object) -> None:
+        out.append(ConfigIssue(doc.name, doc.line_of(loc), key, dict(params)))
+
+    # catalog: unique ids, valid retention, known signers
+    _duplicates(cat, "record_types", [rt.id for rt in catalog.record_types], err)
+    valid_signers = set(ROLES) | set(SIGNER_TOKENS)
+    for i, rt in enumerate(catalog.record_types):
+        keep = rt.retention.keep
+        if isinstance(keep, int):
+            if keep <= 0:
+                err(cat, ("record_types", i, "retention", "keep"), "config.retention", value=keep)
+        elif keep != RETENTION_PERMANENT and keep not in RETENTION_EVENTS:
+            err(cat, ("record_types", i, "retention", "keep"), "config.retention", value=keep)
+        for j, signer in enumerate(rt.signers):
+            options = signer if isinstance(signer, list) else [signer]
+            for opt in options:
+                if opt not in valid_signers:
+                    err(
+                        cat,
+                        ("record_types", i, "signers", j),
+                        "config.unknown-signer",
+                        value=opt,
+                        choices=", ".join(sorted(valid_signers)),
+                    )
+
+    # people: unique ids, roles, groups, dates, certificate owners
+    _duplicates(ppl, "groups", [g.id for g in people.groups], err)
+    _duplicates(ppl, "people", [p.id for p in people.people], err)
+    group_ids = {g.id for g in people.groups}
+    seen_fp: dict[str, str] = {}
+    for i, person in enumerate(people.people):
+        for j, ra in enumerate(person.roles):
+            loc = ("people", i, "roles", j)
+            if ra.role not in ROLES:
+                err(
+                    ppl,
+                    (*loc, "role"),
+                    "config.unknown-role",
+                    value=ra.role,
+                    choices=", ".join(ROLES),
+                )
+            if ra.group is not None and ra.group not in group_ids:
+                err(ppl, (*loc, "group"), "config.unknown-group", value=ra.group)
+            if ra.role in GROUP_ROLES and ra.group is None:
+                err(ppl, loc, "config.role-needs-group", role=ra.role)
+            if ra.until is not None and ra.until < ra.from_:
+                err(ppl, (*loc, "until"), "config.dates-order")
+        for j, cert in enumerate(person.certificates):
+            fp = cert.normalized
+            if fp in seen_fp and seen_fp[fp] != person.id:
+                err(ppl, ("people", i, "certificates", j), "config.cert-shared", other=seen_fp[fp])
+            seen_fp[fp] = person.id
+    if people.seal is not None:
+        for j, cert in enumerate(people.seal.certificates):
+            if cert.normalized in seen_fp:
+                err(
+                    ppl,
+                    ("seal", "certificates", j),
+                    "config.cert-shared",
+                    other=seen_fp[cert.normalized],
+                )
+    uses_seal = any(
+        "con-dau" in (s if isinstance(s, list) else [s])
+        for rt in catalog.record_types
+        for s in rt.signers
+    )
+    if uses_seal and people.seal is None:
+        out.append(ConfigIssue(ppl.name, 1, "config.seal-missing"))
+
+    # locks: valid years, known types and people
+    type_ids = {rt.id for rt in catalog.record_types}
+    for i, lock in enumerate(locks.locks):
+        m = YEAR_RE.match(lock.year)
+        if m is None or int(m.group(2)) != int(m.group(1)) + 1:
+            err(lck, ("locks", i, "year"), "config.hint-year", field="year", value=lock.year)
+        for j, type_id in enumerate(lock.types):
+            if type_id not in type_ids:
+                err(lck, ("locks", i, "types", j), "config.unknown-type", value=type_id)
+        if people.person(lock.by) is None:
+            err(lck, ("locks", i, "by"), "config.unknown-person", value=lock.by)
+    return out
+
+
+def _duplicates(doc: YamlDoc, section: str, ids: Iterable[str], err: object) -> None:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            err(doc, (section, i, "id"), "config.duplicate-id", value=ident)  # type: ignore[operator]
+        seen.add(ident)

@@ -1,0 +1,76 @@
+"""Facts about a blob, computed once and cached in SQLite by git blob id.
+
+The cache lives in `.hoso/cache.sqlite` (git-ignored). A fact's key is (kind, blob id,
+context), where the context digests whatever else the fact depends on (the policy version
+for format facts; trust/ and people.yml for signature facts). Two processes may share the
+cache: SQLite's WAL mode and a busy timeout serialise their writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".hoso"
+CACHE_FILE = "cache.sqlite"
+SCHEMA = 1
+
+
+class EvidenceCache:
+    def __init__(self, root: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        if root is not None:
+            self._db = _open(root / CACHE_DIR)
+
+    def get(self, kind: str, oid: str, context: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT data FROM evidence WHERE kind=? AND oid=? AND context=?",
+                (kind, oid, context),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return json.loads(row[0]) if row else None
+
+    def put(self, kind: str, oid: str, context: str, data: dict[str, Any]) -> None:
+        if self._db is None:
+            return
+        # A cache that cannot be written is a slower run, never a failed one.
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO evidence(kind, oid, context, data) VALUES (?,?,?,?)",
+                (kind, oid, context, json.dumps(data, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _open(folder: Path) -> sqlite3.Connection | None:
+    try:
+        folder.mkdir(exist_ok=True)
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n", encoding="utf-8")
+        db = sqlite3.connect(folder / CACHE_FILE, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA:
+            db.execute("DROP TABLE IF EXISTS evidence")
+            db.execute(f"PRAGMA user_version={SCHEMA}")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS evidence("
+            "kind TEXT, oid TEXT, context TEXT, data TEXT, PRIMARY KEY(kind, oid, context))"
+        )
+        db.isolation_level = "DEFERRED"
+        return db
+    except (OSError, sqlite3.Error):
+        return None

@@ -1,0 +1,1 @@
+"""PDF structure checks, signatures and signing. pyHanko and pypdf are imported lazily."""

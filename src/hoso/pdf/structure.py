@@ -1,0 +1,93 @@
+"""Is this blob a real, readable, unencrypted PDF? Judged by content, never by extension."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Bump when the judgement below changes: cached facts of older versions are ignored.
+FORMAT_POLICY = "format-1"
+
+LFS_PREFIX = b"version https://git-lfs.github.com/spec/"
+_SNIFF: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"PK\x03\x04", "ZIP / DOCX / XLSX"),
+    (b"\xd0\xcf\x11\xe0", "DOC / XLS"),
+    (b"GIF8", "GIF"),
+    (b"{\\rtf", "RTF"),
+)
+
+
+@dataclass(frozen=True)
+class FormatFacts:
+    kind: str  # pdf | empty | lfs-pointer | not-pdf | truncated | encrypted | unreadable | no-pages
+    detail: str = ""  # what the content looked like, or the parser's complaint
+    pages: int = 0
+    version: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FormatFacts:
+        return cls(**data)
+
+
+def sniff(data: bytes) -> str:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
+        return "HTML/XML"
+    for magic, name in _SNIFF:
+        if data.startswith(magic):
+            return name
+    try:
+        data[:512].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "binary"
+
+
+def examine(data: bytes) -> FormatFacts:
+    if not data:
+        return FormatFacts("empty")
+    if data.startswith(LFS_PREFIX):
+        return FormatFacts("lfs-pointer")
+    start = data.find(b"%PDF-", 0, 1024)
+    if start < 0:
+        return FormatFacts("not-pdf", sniff(data))
+    version = data[start + 5 : start + 8].decode("ascii", "replace")
+    if b"%%EOF" not in data[-2048:]:
+        return FormatFacts("truncated", version=version)
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return FormatFacts("encrypted", version=version)
+        pages = len(reader.pages)
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        AssertionError,
+        OSError,
+        ZeroDivisionError,
+    ) as exc:
+        return FormatFacts("unreadable", _first_line(exc), version=version)
+    if pages < 1:
+        return FormatFacts("no-pages", version=version)
+    return FormatFacts("pdf", pages=pages, version=version)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]

@@ -1,0 +1,279 @@
+"""The only module that talks to git.
+
+Every listing is one git call for the whole set of paths; blob contents come through one
+persistent `git cat-file --batch` process. A view yields `Entry` objects: the rules see the
+staged or committed blob, not the working-tree file, wherever git knows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+from hoso.errors import ExitCode, GitError
+
+SYMLINK_MODE = "120000"
+GITLINK_MODE = "160000"
+
+# Variables that tie git to another repository than the one we name. Git exports them while
+# hooks run. GIT_INDEX_FILE (commit -a, commit <path>) and the quarantine/object directory
+# variables (pre-receive) are kept on purpose: they point at the objects we must see.
+_STRIP_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_COMMON_DIR")
+
+
+def git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _STRIP_ENV}
+    env["LC_ALL"] = "C"
+    env.pop("LANGUAGE", None)
+    return env
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # repository-relative, POSIX separators, as git stores it
+    mode: str  # git mode: 100644, 100755, 120000 (symlink), 160000 (submodule)
+    oid: str  # git blob id (sha1 hex), computed for working-tree files too
+    size: int
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == SYMLINK_MODE
+
+    @property
+    def is_gitlink(self) -> bool:
+        return self.mode == GITLINK_MODE
+
+
+class ContentSource(Protocol):
+    def read(self, entry: Entry) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def blob_id(data: bytes) -> str:
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
+
+
+def run_git(root: Path, args: Sequence[str], *, input_bytes: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            env=git_env(),
+            input=input_bytes,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git.not-installed", ExitCode.FAILED) from exc
+    if proc.returncode != 0:
+        raise GitError(
+            "git.failed",
+            command="git " + " ".join(args[:3]),
+            detail=proc.stderr.decode("utf-8", "replace").strip()[:500],
+        )
+    return proc.stdout
+
+
+def find_root(start: Path) -> tuple[Path, bool]:
+    """(root, is_git): the work tree's top level, or `start` itself outside a git repository."""
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return start.resolve(), False
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return start.resolve(), False
+    return Path(proc.stdout.decode().strip()).resolve(), True
+
+
+class BlobReader:
+    """One persistent `git cat-file --batch` process for every blob we read."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self._root,
+                env=git_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        return self._proc
+
+    def read(self, entry: Entry) -> bytes:
+        proc = self._start()
+        stdin: IO[bytes] = proc.stdin  # type: ignore[assignment]
+        stdout: IO[bytes] = proc.stdout  # type: ignore[assignment]
+        stdin.write(entry.oid.encode() + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3:
+            raise GitError("git.missing-object", oid=entry.oid, path=entry.path)
+        size = int(header[2])
+        data = stdout.read(size)
+        stdout.read(1)  # the trailing newline
+        return data
+
+    def sizes(self, oids: Iterable[str]) -> dict[str, int]:
+        text = "".join(o + "\n" for o in oids)
+        if not text:
+            return {}
+        out = run_git(self._root, ["cat-file", "--batch-check"], input_bytes=text.encode())
+        result: dict[str, int] = {}
+        for line in out.decode().splitlines():
+            parts = line.split()
+            if len(parts) == 3:
+                result[parts[0]] = int(parts[2])
+        return result
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            self._proc.wait()
+            self._proc = None
+
+
+class FileReader:
+    """Content of working-tree files (outside git, or paths the user names explicitly)."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def read(self, entry: Entry) -> bytes:
+        return (self._root / entry.path).read_bytes()
+
+    def close(self) -> None:
+        return None
+
+
+def untracked_files(root: Path, prefix: str) -> list[str]:
+    """Files under `prefix` that git does not track and does not ignore (one git call)."""
+    raw = run_git(
+        root, ["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", prefix]
+    )
+    return sorted(p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p)
+
+
+class MixedReader:
+    """Blobs for what git knows, the working tree for the rest (`check --all` on new files)."""
+
+    def __init__(self, root: Path, on_disk: frozenset[str]) -> None:
+        self._blobs = BlobReader(root)
+        self._files = FileReader(root)
+        self._on_disk = on_disk
+
+    def read(self, entry: Entry) -> bytes:
+        reader = self._files if entry.path in self._on_disk else self._blobs
+        return reader.read(entry)
+
+    def close(self) -> None:
+        self._blobs.close()
+
+
+def index_entries(root: Path, paths: Sequence[str] | None = None) -> list[Entry]:
+    """Entries of the index (the staged state), optionally limited to `paths`, with sizes."""
+    args = ["ls-files", "--stage", "-z", "--full-name"]
+    if paths is not None:
+        if not paths:
+            return []
+        args += ["--", *(":(literal)" + p for p in paths)]
+    raw = run_git(root, args)
+    staged: list[tuple[str, str, str]] = []
+    for rec in raw.split(b"\0"):
+        if not rec:
+            continue
+        meta, _, path = rec.partition(b"\t")
+        mode, oid, _stage = meta.decode().split()
+        staged.append((path.decode("utf-8", "surrogateescape"), mode, oid))
+    reader = BlobReader(root)
+    sizes = reader.sizes({oid for _, mode, oid in staged if mode != GITLINK_MODE})
+    return [Entry(path, mode, oid, sizes.get(oid, 0)) for path, mode, oid in staged]
+
+
+def tree_entries(root: Path, rev: str, prefix: str | None = None) -> list[Entry]:
+    """Entries of a committed tree in one `git ls-tree -r -l` call."""
+    args = ["ls-tree", "-r", "-z", "-l", "--full-tree", rev]
+    if prefix:
+        args += ["--", prefix]
+    raw = run_git(root, args)
+    out: list[Entry] = []
+    for rec in raw.split(b"\0"):
+        if not rec:
+            continue
+        meta, _, path = rec.partition(b"\t")
+        mode, _type, oid, size = meta.decode().split()
+        out.append(
+            Entry(
+                path.decode("utf-8", "surrogateescape"), mode, oid, 0 if size == "-" else int(size)
+            )
+        )
+    return out
+
+
+def worktree_entries(root: Path, paths: Iterable[str]) -> Iterator[Entry]:
+    """Entries for files on disk; blob ids are hashed here so the cache key is the same as git's."""
+    for rel in paths:
+        full = root / rel
+        st = os.lstat(full)
+        if stat.S_ISLNK(st.st_mode):
+            target = os.readlink(full).encode()
+            yield Entry(rel, SYMLINK_MODE, blob_id(target), len(target))
+        elif stat.S_ISREG(st.st_mode):
+            mode = "100755" if st.st_mode & 0o111 else "100644"
+            yield Entry(rel, mode, _hash_file(full, st.st_size), st.st_size)
+
+
+def _hash_file(path: Path, size: int) -> str:
+    h = hashlib.sha1(b"blob %d\0" % size)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def walk_files(root: Path, top: str) -> list[str]:
+    """Every file and symlink below `top` (relative POSIX paths), for use outside git."""
+    base = root / top
+    found: list[str] = []
+    if not base.exists():
+        return found
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for name in filenames:
+            found.append(f"{rel_dir}/{name}")
+        for name in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, name)):
+                found.append(f"{rel_dir}/{name}")
+                dirnames.remove(name)
+    return sorted(found)
+
+
+def stage(root: Path, paths: Sequence[str]) -> None:
+    run_git(root, ["add", "--", *paths])
+
+
+def new_file_mode() -> int:
+    """0o666 minus the umask: the mode a plain open() would give, unlike mkstemp's 0o600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -1,0 +1,1 @@
+"""Rules: small units with stable ids, grouped by family, run by `engine.run`."""
