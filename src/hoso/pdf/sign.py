@@ -1,0 +1,273 @@
+"""Make PAdES signatures with pyHanko: incremental, SHA-256, optionally visible.
+
+With a fixed `signing_time` the output is byte-for-byte reproducible for the same input and
+key, provided the key signs deterministically (RSA PKCS#1 v1.5, pyHanko's default for RSA;
+ECDSA signatures are randomised). pyHanko draws three values at random or from the clock,
+and each is pinned here:
+
+- the signing session's `system_time` (written as the signature dictionary's /M);
+- the second half of the trailer /ID (and the first half when the input has none);
+- the resource name of an imported appearance page (we import it ourselves).
+
+pyHanko and reportlab are imported inside the functions: a git hook that checks no PDF must
+not pay for those imports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    from hoso.pdf.pki import PrivateKey
+
+VN_TZ = timezone(timedelta(hours=7), "ICT")  # Vietnam: UTC+7, no daylight saving
+FONT_REGULAR = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A visible signature: a bordered box with a few lines of text (first line bold).
+
+    `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page;
+    `page` is 0-based.
+    """
+
+    lines: Sequence[str]
+    box: tuple[float, float, float, float] = (330.0, 60.0, 550.0, 130.0)
+    page: int = 0
+
+
+# ---- signers -----------------------------------------------------------------------------
+
+
+def load_signer(
+    p12_path: Path, passphrase: str | None, *, extra_certs: Sequence[x509.Certificate] = ()
+) -> SimpleSigner:
+    """A pyHanko signer from a PKCS#12 file; raise ValueError if it cannot be read."""
+    from pyhanko.sign.signers import SimpleSigner
+
+    data = p12_path.read_bytes()
+    pw = passphrase.encode() if passphrase is not None else None
+    others = [_to_asn1_cert(c) for c in extra_certs]
+    try:
+        signer = SimpleSigner.load_pkcs12_data(data, other_certs=others, passphrase=pw)
+    except Exception as exc:  # pyHanko raises a variety of errors for bad archives
+        raise ValueError(f"cannot load PKCS#12 file {p12_path}: {exc}") from exc
+    if signer is None:  # pragma: no cover - defensive, older pyHanko returned None
+        raise ValueError(f"cannot load PKCS#12 file {p12_path}")
+    result: SimpleSigner = signer
+    return result
+
+
+def signer_from_keys(
+    cert: x509.Certificate, key: PrivateKey, chain: Sequence[x509.Certificate] = ()
+) -> SimpleSigner:
+    """A pyHanko signer from `cryptography` objects (e.g. a `hoso.pdf.pki.Issued`)."""
+    from asn1crypto import keys
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    der_key = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    store = SimpleCertificateStore()
+    for c in chain:
+        store.register(_to_asn1_cert(c))
+    return SimpleSigner(
+        signing_cert=_to_asn1_cert(cert),
+        signing_key=keys.PrivateKeyInfo.load(der_key),
+        cert_registry=store,
+    )
+
+
+def _to_asn1_cert(cert: x509.Certificate) -> Any:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+# ---- signing -----------------------------------------------------------------------------
+
+
+def sign_pdf(
+    data: bytes,
+    signer: SimpleSigner,
+    *,
+    field_name: str,
+    signing_time: datetime | None = None,
+    reason: str | None = None,
+    location: str | None = None,
+    contact_info: str | None = None,
+    appearance: Appearance | None = None,
+) -> bytes:
+    """Append a PAdES signature (/ETSI.CAdES.detached, SHA-256) as an incremental update.
+
+    `signing_time` (naive values are taken as Vietnam time) fixes the claimed signing time
+    and makes the result deterministic; without it the current time is used. A new
+    signature field `field_name` is created, invisible unless `appearance` is given; an
+    existing empty field of that name is filled instead.
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    when = _aware(signing_time) if signing_time is not None else None
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    if when is not None:
+        writer._document_id = generic.ArrayObject(  # pyHanko draws these from os.urandom
+            [
+                generic.ByteStringObject(part)
+                for part in _document_id(writer, data, field_name, when)
+            ]
+        )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        contact_info=contact_info,
+        name=None,
+    )
+    field_spec = fields.SigFieldSpec(
+        sig_field_name=field_name,
+        on_page=appearance.page if appearance else 0,
+        box=_int_box(appearance.box) if appearance else None,
+    )
+    stamp_style = _stamp_style(appearance) if appearance else None
+    pdf_signer = _fixed_time_signer_class()(
+        meta,
+        signer=signer,
+        stamp_style=stamp_style,
+        new_field_spec=field_spec,
+    )
+    pdf_signer.fixed_time = when
+    out = io.BytesIO()
+    asyncio.run(pdf_signer.async_sign_pdf(writer, output=out))
+    return out.getvalue()
+
+
+def _fixed_time_signer_class() -> Any:
+    from pyhanko.sign.signers import PdfSigner
+
+    class FixedTimePdfSigner(PdfSigner):
+        """A PdfSigner whose signing sessions use a given clock reading."""
+
+        fixed_time: datetime | None = None
+
+        def init_signing_session(
+            self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
+        ) -> PdfSigningSession:
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            if self.fixed_time is not None:
+                session.system_time = self.fixed_time
+            return session
+
+    return FixedTimePdfSigner
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=VN_TZ)
+
+
+def _document_id(writer: Any, data: bytes, field_name: str, when: datetime) -> tuple[bytes, bytes]:
+    """Keep the first /ID half of the input (ISO 32000 §14.4); derive the second from content."""
+    seed = hashlib.sha256(data + field_name.encode() + when.isoformat().encode()).digest()
+    try:
+        first = writer.prev.trailer["/ID"][0]
+        id1 = bytes(first.original_bytes)
+    except (KeyError, IndexError, AttributeError):
+        id1 = hashlib.sha256(data).digest()[:16]
+    return id1, seed[:16]
+
+
+def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = box
+    return round(x1), round(y1), round(x2), round(y2)
+
+
+# ---- visible appearance ------------------------------------------------------------------
+
+
+def font_path(bold: bool = False) -> Path:
+    """The embedded DejaVu Sans font (covers Vietnamese)."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return Path(str(resources.files("hoso") / "data" / "fonts" / name))
+
+
+def register_fonts() -> tuple[str, str]:
+    """Register DejaVu Sans (regular, bold) with reportlab once; return their names."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    if FONT_REGULAR not in registered:
+        pdfmetrics.registerFont(TTFont(FONT_REGULAR, str(font_path())))
+    if FONT_BOLD not in registered:
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
+    return FONT_REGULAR, FONT_BOLD
+
+
+def render_appearance(appearance: Appearance) -> bytes:
+    """A one-page PDF the size of the box: blue border and the text lines, reproducibly."""
+    from reportlab.pdfgen import canvas
+
+    regular, bold = register_fonts()
+    x1, y1, x2, y2 = _int_box(appearance.box)
+    width, height = x2 - x1, y2 - y1
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(width, height), invariant=1, pageCompression=1)
+    c.setStrokeColorRGB(0.1, 0.25, 0.6)
+    c.setLineWidth(1)
+    c.rect(1, 1, width - 2, height - 2)
+    lines = list(appearance.lines) or [""]
+    size = max(5.0, min(10.0, (height - 8) / (len(lines) * 1.25)))
+    y = height - 4 - size
+    for i, line in enumerate(lines):
+        c.setFillColorRGB(0.1, 0.25, 0.6) if i == 0 else c.setFillColorRGB(0, 0, 0)
+        c.setFont(bold if i == 0 else regular, size)
+        c.drawString(5, y, line)
+        y -= size * 1.25
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _stamp_style(appearance: Appearance) -> Any:
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.stamp import StaticStampStyle
+
+    page_pdf = render_appearance(appearance)
+
+    class ImportedAppearance(PdfContent):
+        """Like pyHanko's ImportedPdfPage, from bytes and with a fixed resource name."""
+
+        def render(self) -> bytes:
+            writer = self._ensure_writer
+            xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(page_pdf)))
+            self.resources.xobject["HosoSigAppearance"] = xobj
+            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return b"/HosoSigAppearance Do"
+
+    return StaticStampStyle(background=ImportedAppearance(), border_width=0, background_opacity=1.0)
