@@ -57,20 +57,24 @@ class Appearance:
 def load_signer(
     p12_path: Path, passphrase: str | None, *, extra_certs: Sequence[x509.Certificate] = ()
 ) -> SimpleSigner:
-    """A pyHanko signer from a PKCS#12 file; raise ValueError if it cannot be read."""
-    from pyhanko.sign.signers import SimpleSigner
+    """A pyHanko signer from a PKCS#12 file; raise ValueError if it cannot be read.
 
-    data = p12_path.read_bytes()
+    The archive is parsed here rather than by pyHanko's SimpleSigner.load_pkcs12, which
+    gathers the CA certificates in a set: their order in the signature would then change
+    from one process to the next and signing would not be reproducible.
+    """
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     pw = passphrase.encode() if passphrase is not None else None
-    others = [_to_asn1_cert(c) for c in extra_certs]
     try:
-        signer = SimpleSigner.load_pkcs12_data(data, other_certs=others, passphrase=pw)
-    except Exception as exc:  # pyHanko raises a variety of errors for bad archives
+        key, cert, chain = pkcs12.load_key_and_certificates(p12_path.read_bytes(), pw)
+    except (ValueError, TypeError) as exc:
         raise ValueError(f"cannot load PKCS#12 file {p12_path}: {exc}") from exc
-    if signer is None:  # pragma: no cover - defensive, older pyHanko returned None
-        raise ValueError(f"cannot load PKCS#12 file {p12_path}")
-    result: SimpleSigner = signer
-    return result
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if cert is None or not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+        raise ValueError(f"PKCS#12 file {p12_path} holds no RSA/ECDSA key with a certificate")
+    return signer_from_keys(cert, key, [*chain, *extra_certs])
 
 
 def signer_from_keys(
@@ -87,7 +91,7 @@ def signer_from_keys(
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    store = SimpleCertificateStore()
+    store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
     for c in chain:
         store.register(_to_asn1_cert(c))
     return SimpleSigner(
@@ -265,7 +269,7 @@ def _stamp_style(appearance: Appearance) -> Any:
         def render(self) -> bytes:
             writer = self._ensure_writer
             xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(page_pdf)))
-            self.resources.xobject["HosoSigAppearance"] = xobj
+            self.resources.xobject["/HosoSigAppearance"] = xobj
             x1, y1, x2, y2 = xobj.get_object()["/BBox"]
             self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
             return b"/HosoSigAppearance Do"
