@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_repo import generate, template_pdf  # noqa: E402
+from gen_repo import generate, template_pdf
 
 HOSO = [sys.executable, "-m", "hoso"]
 

@@ -104,9 +104,7 @@ def generate(out: Path, records: int) -> None:
         "GIT_COMMITTER_EMAIL": "bench@hoso.invalid",
     }
     subprocess.run(["git", "add", "-A"], cwd=out, check=True, env=env)
-    subprocess.run(
-        ["git", "commit", "-qm", f"{records} synthetic records"], cwd=out, check=True, env=env
-    )
+    subprocess.run(["git", "commit", "-qm", f"{records} synthetic records"], cwd=out, check=True, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

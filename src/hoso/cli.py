@@ -111,9 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("init")
     p.add_argument("dir", nargs="?", metavar=t("cli.metavar-dir"), help=t("cli.init.dir"))
-    p.add_argument(
-        "--level", required=True, metavar=t("cli.metavar-level"), help=t("cli.init.level")
-    )
+    p.add_argument("--level", required=True, metavar=t("cli.metavar-level"), help=t("cli.init.level"))
     p.add_argument("--name", metavar=t("cli.metavar-title"), help=t("cli.init.name"))
 
     p = add("validate-config")

@@ -52,9 +52,7 @@ def is_record_area(path: str) -> bool:
 
 def valid_year(year: str) -> bool:
     m = YEAR_RE.match(year)
-    return (
-        m is not None and int(m.group(2)) == int(m.group(1)) + 1 and 1990 <= int(m.group(1)) <= 2200
-    )
+    return m is not None and int(m.group(2)) == int(m.group(1)) + 1 and 1990 <= int(m.group(1)) <= 2200
 
 
 def year_span(year: str) -> tuple[date, date]:

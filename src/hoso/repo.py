@@ -168,9 +168,7 @@ class FileReader:
 
 def untracked_files(root: Path, prefix: str) -> list[str]:
     """Files under `prefix` that git does not track and does not ignore (one git call)."""
-    raw = run_git(
-        root, ["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", prefix]
-    )
+    raw = run_git(root, ["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", prefix])
     return sorted(p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p)
 
 
@@ -222,11 +220,7 @@ def tree_entries(root: Path, rev: str, prefix: str | None = None) -> list[Entry]
             continue
         meta, _, path = rec.partition(b"\t")
         mode, _type, oid, size = meta.decode().split()
-        out.append(
-            Entry(
-                path.decode("utf-8", "surrogateescape"), mode, oid, 0 if size == "-" else int(size)
-            )
-        )
+        out.append(Entry(path.decode("utf-8", "surrogateescape"), mode, oid, 0 if size == "-" else int(size)))
     return out
 
 

@@ -63,9 +63,7 @@ def run(args: argparse.Namespace) -> int:
     entry = Entry(rel, "100644", blob_id(data), len(data))
     cache = EvidenceCache(root)
     try:
-        ctx = Context(
-            config=config, source=_Memory(data), cache=cache, all_paths=_known(root, is_git)
-        )
+        ctx = Context(config=config, source=_Memory(data), cache=cache, all_paths=_known(root, is_git))
         result = engine.run([Subject(entry)], ctx)
     finally:
         cache.close()

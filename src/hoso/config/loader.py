@@ -94,13 +94,9 @@ def read_yaml(path: Path, name: str) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = str(exc.problem or exc.context or "")
-        raise ConfigError(
-            [ConfigIssue(name, line, "config.yaml-syntax", {"detail": problem})]
-        ) from exc
+        raise ConfigError([ConfigIssue(name, line, "config.yaml-syntax", {"detail": problem})]) from exc
     except (YAMLError, ValueError, TypeError) as exc:
-        raise ConfigError(
-            [ConfigIssue(name, 0, "config.yaml-syntax", {"detail": str(exc)})]
-        ) from exc
+        raise ConfigError([ConfigIssue(name, 0, "config.yaml-syntax", {"detail": str(exc)})]) from exc
     if data is None:
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
@@ -174,9 +170,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _extras(
-    model: BaseModel, loc: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _extras(model: BaseModel, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for name in model.model_extra or {}:
         yield loc, name
     for fname, finfo in type(model).model_fields.items():
@@ -245,8 +239,7 @@ def load_config(root: Path) -> Config:
     found = i1 + i2 + i3
     if catalog is None or people is None or locks is None:
         raise ConfigError(
-            [i for i in found if i.severity == "error"]
-            + [i for i in found if i.severity == "warning"]
+            [i for i in found if i.severity == "error"] + [i for i in found if i.severity == "warning"]
         )
     found += check_semantics(catalog, people, locks, docs)
     errors = [i for i in found if i.severity == "error"]

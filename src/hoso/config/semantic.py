@@ -89,9 +89,7 @@ def check_semantics(
                     other=seen_fp[cert.normalized],
                 )
     uses_seal = any(
-        "con-dau" in (s if isinstance(s, list) else [s])
-        for rt in catalog.record_types
-        for s in rt.signers
+        "con-dau" in (s if isinstance(s, list) else [s]) for rt in catalog.record_types for s in rt.signers
     )
     if uses_seal and people.seal is None:
         out.append(ConfigIssue(ppl.name, 1, "config.seal-missing"))

@@ -317,9 +317,7 @@ def key_pem(key: PrivateKey, passphrase: str | None = None) -> bytes:
         if passphrase
         else serialization.NoEncryption()
     )
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-    )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
 def pkcs12_bytes(

@@ -2,10 +2,11 @@
 
 With a fixed `signing_time` the output is byte-for-byte reproducible for the same input and
 key, provided the key signs deterministically (RSA PKCS#1 v1.5, pyHanko's default for RSA;
-ECDSA signatures are randomised). pyHanko draws three values at random or from the clock,
+ECDSA signatures are randomised). pyHanko draws four values at random or from the clock,
 and each is pinned here:
 
 - the signing session's `system_time` (written as the signature dictionary's /M);
+- the document's modification date (/ModDate in the Info dictionary, XMP if present);
 - the second half of the trailer /ID (and the first half when the input has none);
 - the resource name of an imported appearance page (we import it ourselves).
 
@@ -137,11 +138,9 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     if when is not None:
         writer._document_id = generic.ArrayObject(  # pyHanko draws these from os.urandom
-            [
-                generic.ByteStringObject(part)
-                for part in _document_id(writer, data, field_name, when)
-            ]
+            [generic.ByteStringObject(part) for part in _document_id(writer, data, field_name, when)]
         )
+        _pin_modification_date(writer, when)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",
@@ -201,6 +200,26 @@ def _document_id(writer: Any, data: bytes, field_name: str, when: datetime) -> t
     except (KeyError, IndexError, AttributeError):
         id1 = hashlib.sha256(data).digest()[:16]
     return id1, seed[:16]
+
+
+def _pin_modification_date(writer: Any, when: datetime) -> None:
+    """Make the writer record `when`, not the clock, as /ModDate (Info and XMP).
+
+    pyHanko sets `last_modified = "now"` on the writer's metadata just before writing and
+    resolves "now" with the clock; this metadata object turns that "now" into `when`.
+    """
+    from dataclasses import fields
+
+    from pyhanko.pdf_utils.metadata.model import DocumentMetadata
+
+    class PinnedMetadata(DocumentMetadata):
+        def __setattr__(self, name: str, value: object) -> None:
+            if name == "last_modified" and value == "now":
+                value = when
+            super().__setattr__(name, value)
+
+    current = writer._meta
+    writer._meta = PinnedMetadata(**{f.name: getattr(current, f.name) for f in fields(current)})
 
 
 def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:

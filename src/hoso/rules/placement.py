@@ -44,9 +44,7 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
         return
     subject.record_type = rt
     if rt.owner != rp.owner_level:
-        yield finding(
-            subject, "placement.type-owner", CODE, type=rt.id, owner=rt.owner, value=rp.owner_level
-        )
+        yield finding(subject, "placement.type-owner", CODE, type=rt.id, owner=rt.owner, value=rp.owner_level)
     level = catalog.school.level
     if rt.levels is not None and level not in rt.levels:
         yield finding(subject, "placement.type-level", CODE, type=rt.id, level=level)
@@ -56,9 +54,7 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
         person = people.person(rp.owner_id)
         if person is None:
             yield finding(subject, "placement.owner-unknown", CODE, value=rp.owner_id)
-        elif not any(
-            r.role in TEACHING_ROLES and r.active_during(start, end) for r in person.roles
-        ):
+        elif not any(r.role in TEACHING_ROLES and r.active_during(start, end) for r in person.roles):
             yield finding(subject, "placement.owner-role", CODE, value=person.name, year=rp.year)
     elif rp.owner_level == "to":
         assert rp.owner_id is not None
