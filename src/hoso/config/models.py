@@ -7,6 +7,7 @@ Cross-references (a role's tổ, a lock's record types…) are checked by `seman
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -71,11 +72,12 @@ class Catalog(_Model):
     defaults: Defaults = Defaults()
     record_types: list[RecordType] = Field(min_length=1)
 
+    @cached_property
+    def _types(self) -> dict[str, RecordType]:
+        return {rt.id: rt for rt in self.record_types}
+
     def type_by_id(self, type_id: str) -> RecordType | None:
-        for rt in self.record_types:
-            if rt.id == type_id:
-                return rt
-        return None
+        return self._types.get(type_id)
 
     def max_size_bytes(self, rt: RecordType | None) -> int:
         mb = rt.max_size_mb if rt is not None and rt.max_size_mb else self.defaults.max_size_mb
@@ -136,17 +138,19 @@ class People(_Model):
     people: list[Person] = Field(min_length=1)
     seal: Seal | None = None
 
+    @cached_property
+    def _people(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def _groups(self) -> dict[str, Group]:
+        return {g.id: g for g in self.groups}
+
     def person(self, person_id: str) -> Person | None:
-        for p in self.people:
-            if p.id == person_id:
-                return p
-        return None
+        return self._people.get(person_id)
 
     def group(self, group_id: str) -> Group | None:
-        for g in self.groups:
-            if g.id == group_id:
-                return g
-        return None
+        return self._groups.get(group_id)
 
 
 # ---- locks.yml ---------------------------------------------------------------------------

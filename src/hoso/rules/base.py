@@ -67,9 +67,18 @@ class Context:
     source: ContentSource
     cache: EvidenceCache
     all_paths: frozenset[str] = frozenset()  # every path in the view's tree (case collisions)
+    _folded: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
 
     def read(self, entry: Entry) -> bytes:
         return self.source.read(entry)
+
+    def same_ignoring_case(self, path: str) -> list[str]:
+        """Other paths of the tree equal to `path` when case is ignored (built once, O(n))."""
+        if self._folded is None:
+            self._folded = {}
+            for p in self.all_paths:
+                self._folded.setdefault(p.casefold(), []).append(p)
+        return sorted(p for p in self._folded.get(path.casefold(), []) if p != path)
 
 
 RuleFn = Callable[[Subject, Context], Iterable[Finding]]

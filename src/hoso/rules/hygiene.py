@@ -34,7 +34,6 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
     if not path.lower().endswith(PDF_SUFFIX):
         yield finding(subject, "hygiene.stray-file", CODE, name=parts[-1])
         return
-    folded = path.casefold()
-    others = sorted(p for p in ctx.all_paths if p != path and p.casefold() == folded)
+    others = ctx.same_ignoring_case(path)
     if others:
         yield finding(subject, "hygiene.case-collision", CODE, other=others[0])
