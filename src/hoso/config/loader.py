@@ -87,7 +87,9 @@ def read_yaml(path: Path, name: str) -> YamlDoc:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError([ConfigIssue(name, 0, "config.not-utf8")]) from exc
+        # the line of the first byte that is not UTF-8, so the user knows where to look
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError([ConfigIssue(name, line, "config.not-utf8")]) from exc
     try:
         data = yaml.load(text)
     except MarkedYAMLError as exc:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+# \Z, not $: "$" also matches before a trailing newline; [0-9], not \d: no non-ASCII digits.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+YEAR_RE = re.compile(r"^([0-9]{4})-([0-9]{4})\Z")
 
 Level = Literal["mam-non", "tieu-hoc", "thcs", "thpt", "nhieu-cap"]
 LEVELS: tuple[str, ...] = ("mam-non", "tieu-hoc", "thcs", "thpt", "nhieu-cap")

@@ -19,7 +19,7 @@ def lang() -> str:
     return "en" if value.startswith("en") else "vi"
 
 
-def t(key: str, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:
     """Render message `key` in the current language; a missing key is a bug, shown plainly."""
     catalog = CATALOGS[lang()]
     template = catalog.get(key) or vi.MESSAGES.get(key)
