@@ -92,3 +92,26 @@ def test_no_verify_bypasses_the_hook(hooked: School) -> None:
     proc = commit(hooked, "--no-verify")
     assert proc.returncode == 0
     assert rel in head_files(hooked)
+
+
+def test_published_hook_manifest_and_own_config_are_valid() -> None:
+    """The hook other schools reference (.pre-commit-hooks.yaml) and this repo's own config parse
+    with pre-commit's own validators, and the published hook runs the same command."""
+    for sub, name in (
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+        ("validate-config", ".pre-commit-config.yaml"),
+    ):
+        proc = subprocess.run(
+            [str(VENV_BIN / "pre-commit"), sub, str(REPO_ROOT / name)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    manifest = (REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    config = (REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    for text in (manifest, config):
+        assert "id: hoso-check" in text
+        assert "entry: hoso check --staged" in text
+        assert "stages: [pre-commit, pre-push]" in text
+    assert "minimum_pre_commit_version" in manifest
