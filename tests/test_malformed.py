@@ -37,7 +37,7 @@ from hoso.config import load_config
 from hoso.errors import ExitCode
 from hoso.evidence import EvidenceCache
 from hoso.messages import en, vi
-from hoso.repo import Entry, blob_id
+from hoso.repo import Entry, MemoryReader, blob_id
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 
@@ -292,23 +292,12 @@ def test_json_output_when_all_is_well(school_repo: School, capsys) -> None:
 # ---- library level: what git cannot store ---------------------------------------------------
 
 
-class _Bytes:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, entry: Entry) -> bytes:
-        return self.data
-
-    def close(self) -> None:
-        return None
-
-
 def run_engine(school: School, paths: list[str], data: bytes | None = None):
     data = make_pdf() if data is None else data
     entries = [Entry(p, "100644", blob_id(data), len(data)) for p in paths]
     ctx = Context(
         config=load_config(school.root),
-        source=_Bytes(data),
+        source=MemoryReader(data),
         cache=EvidenceCache(None),
         all_paths=frozenset(paths),
     )

@@ -153,6 +153,19 @@ class BlobReader:
             self._proc = None
 
 
+class MemoryReader:
+    """Content given in memory: a file checked before it is written (`hoso add`), tests."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, entry: Entry) -> bytes:
+        return self._data
+
+    def close(self) -> None:
+        return None
+
+
 class FileReader:
     """Content of working-tree files (outside git, or paths the user names explicitly)."""
 

@@ -19,20 +19,9 @@ from hoso.errors import ExistsError, ExitCode, HosoError, NotFoundError, UsageEr
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
 from hoso.records import build_path, make_slug, school_year_of, valid_year
-from hoso.repo import Entry, blob_id, index_entries, new_file_mode, stage
+from hoso.repo import Entry, MemoryReader, blob_id, index_entries, new_file_mode, stage
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
-
-
-class _Memory:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def read(self, entry: Entry) -> bytes:
-        return self._data
-
-    def close(self) -> None:
-        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     entry = Entry(rel, "100644", blob_id(data), len(data))
     cache = EvidenceCache(root)
     try:
-        ctx = Context(config=config, source=_Memory(data), cache=cache, all_paths=_known(root, is_git))
+        ctx = Context(config=config, source=MemoryReader(data), cache=cache, all_paths=_known(root, is_git))
         result = engine.run([Subject(entry)], ctx)
     finally:
         cache.close()
