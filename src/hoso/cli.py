@@ -113,6 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", metavar=t("cli.metavar-dir"), help=t("cli.init.dir"))
     p.add_argument("--level", required=True, metavar=t("cli.metavar-level"), help=t("cli.init.level"))
     p.add_argument("--name", metavar=t("cli.metavar-title"), help=t("cli.init.name"))
+    p.add_argument("--trust", action="append", choices=("vn",), help=t("cli.init.trust"))
+
+    p = add("trust")
+    actions = p.add_subparsers(
+        dest="action", required=True, metavar=t("cli.metavar-action"), parser_class=_Parser
+    )
+    a = actions.add_parser("add", help=t("cli.trust.add"), description=t("cli.trust.add"))
+    a.add_argument("bundle", choices=("vn",), help=t("cli.trust.bundle"))
+    a = actions.add_parser("list", help=t("cli.trust.list"), description=t("cli.trust.list"))
+    a.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
     p = add("validate-config")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
@@ -124,6 +134,7 @@ COMMANDS = {
     "add": "hoso.commands.add",
     "init": "hoso.commands.init",
     "validate-config": "hoso.commands.validate_config",
+    "trust": "hoso.commands.trust",
 }
 
 

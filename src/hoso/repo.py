@@ -277,10 +277,3 @@ def walk_files(root: Path, top: str) -> list[str]:
 
 def stage(root: Path, paths: Sequence[str]) -> None:
     run_git(root, ["add", "--", *paths])
-
-
-def new_file_mode() -> int:
-    """0o666 minus the umask: the mode a plain open() would give, unlike mkstemp's 0o600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask

@@ -7,9 +7,6 @@ existing record is never overwritten.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +16,10 @@ from hoso.errors import ExistsError, ExitCode, HosoError, NotFoundError, UsageEr
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
 from hoso.records import build_path, make_slug, school_year_of, valid_year
-from hoso.repo import Entry, MemoryReader, blob_id, index_entries, new_file_mode, stage
+from hoso.repo import Entry, MemoryReader, blob_id, index_entries, stage
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
+from hoso.writes import write_new
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,26 +79,7 @@ def _known(root: Path, is_git: bool) -> frozenset[str]:
 
 
 def _write_new(dest: Path, data: bytes, rel: str) -> None:
-    """Write `data` at `dest` only if nothing is there, never leaving a partial file behind."""
-    if os.path.lexists(dest):
-        raise ExistsError("add.exists", path=rel)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".hoso-add-", suffix=".tmp", dir=dest.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, new_file_mode())
-        try:
-            # link() fails if dest exists: no window in which another writer could be overwritten
-            os.link(tmp, dest)
-        except FileExistsError:
-            raise ExistsError("add.exists", path=rel) from None
-        except OSError:
-            if os.path.lexists(dest):
-                raise ExistsError("add.exists", path=rel) from None
-            os.replace(tmp, dest)  # file systems without hard links
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        write_new(dest, data)
+    except FileExistsError:
+        raise ExistsError("add.exists", path=rel) from None

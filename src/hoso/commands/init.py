@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import subprocess
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -18,9 +16,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from hoso.commands._common import err
+from hoso.commands.trust import add_bundle
 from hoso.errors import ExitCode, UsageError
 from hoso.messages import t
-from hoso.repo import git_env, new_file_mode
+from hoso.repo import git_env
+from hoso.writes import write_new
 
 INIT_LEVELS = ("thcs", "thpt", "nhieu-cap", "tieu-hoc", "mam-non")
 
@@ -67,13 +67,15 @@ def run(args: argparse.Namespace) -> int:
         "site_src/index.md": t("init.site-index"),
     }
     for rel, text in files.items():
-        path = target / rel
-        if path.exists():
+        try:
+            write_new(target / rel, text.encode("utf-8"))
+        except FileExistsError:
             err(t("init.kept", path=rel))
             continue
-        _atomic_write(path, text)
         err(t("init.wrote", path=rel))
     (target / "records").mkdir(exist_ok=True)
+    for bundle in args.trust or []:
+        add_bundle(target, bundle)
     if not (target / ".git").exists():
         proc = subprocess.run(
             ["git", "init", "-q", str(target)], env=git_env(), check=False, capture_output=True
@@ -82,17 +84,3 @@ def run(args: argparse.Namespace) -> int:
             err(t("init.git-init"))
     err(t("init.next-steps"))
     return int(ExitCode.OK)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".hoso-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, new_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

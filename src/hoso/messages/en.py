@@ -157,6 +157,22 @@ MESSAGES: dict[str, str] = {
         "Next: fill in the school in catalog.yml and the staff in people.yml, run\n"
         "hoso validate-config, then pre-commit install to check every commit."
     ),
+    # --- trust --------------------------------------------------------------------------------
+    "cli.metavar-action": "ACTION",
+    "cli.init.trust": "add a shipped bundle of trusted root certificates (vn: National Root CA, Government CA, VNPT-CA)",
+    "cli.trust.help": "manage the trusted root certificates in trust/",
+    "cli.trust.description": "Add the Vietnamese root certificates, or list those in trust/ with their SHA-256 fingerprints.",
+    "cli.trust.add": "add a shipped bundle to trust/ (never overwrites a file with other content)",
+    "cli.trust.bundle": "bundle name: vn",
+    "cli.trust.list": "list the certificates in trust/ with validity and SHA-256 fingerprint",
+    "trust.item": "{file}: {subject} (valid until {until})",
+    "trust.count": "{count} trusted certificates. Compare the fingerprints with the CA's own page before relying on them.",
+    "trust.unknown-bundle": "there is no bundle '{value}' — choose one of: {choices}",
+    "trust.bad-pem": "a file in trust/ cannot be read ({detail}) — replace it with the PEM file from the CA's own page",
+    "trust.kept": "kept (exists): {path}",
+    "trust.added": "added: {path}",
+    "trust.added-bundle": "Added bundle '{bundle}'. Review, then commit trust/ (changes need approval like any record).",
+    "trust.differs": "{path} exists with other content; hoso never overwrites — review it and delete it to replace",
     "hygiene.traversal": "the path has a '..', '.', empty or absolute part, or a '\\'",
     "hygiene.traversal.fix": "place the file as records/<year>/<owner>/<type>/<name>.pdf",
     "hygiene.control-char": "the file name contains control characters",

@@ -169,6 +169,22 @@ MESSAGES: dict[str, str] = {
         "Tiếp theo: điền thông tin trường trong catalog.yml, nhân sự trong people.yml, chạy\n"
         "hoso validate-config, rồi pre-commit install để bật kiểm tra khi commit."
     ),
+    # --- trust --------------------------------------------------------------------------------
+    "cli.metavar-action": "VIỆC",
+    "cli.init.trust": "thêm bộ chứng thư gốc được tin cậy có sẵn (vn: Root CA quốc gia, Ban Cơ yếu Chính phủ, VNPT-CA)",
+    "cli.trust.help": "quản lý chứng thư gốc được tin cậy trong trust/",
+    "cli.trust.description": "Thêm bộ chứng thư gốc của Việt Nam, hoặc liệt kê các chứng thư trong trust/ kèm vân tay SHA-256.",
+    "cli.trust.add": "thêm một bộ chứng thư có sẵn vào trust/ (không ghi đè tệp khác nội dung)",
+    "cli.trust.bundle": "tên bộ chứng thư: vn",
+    "cli.trust.list": "liệt kê chứng thư trong trust/ với thời hạn và vân tay SHA-256",
+    "trust.item": "{file}: {subject} (hết hạn {until})",
+    "trust.count": "{count} chứng thư được tin cậy. Hãy đối chiếu vân tay với trang của tổ chức chứng thực trước khi tin dùng.",
+    "trust.unknown-bundle": "không có bộ chứng thư '{value}' — chọn một trong: {choices}",
+    "trust.bad-pem": "tệp trong trust/ không đọc được ({detail}) — thay bằng tệp PEM tải từ trang của tổ chức chứng thực",
+    "trust.kept": "giữ nguyên (đã có): {path}",
+    "trust.added": "đã thêm: {path}",
+    "trust.added-bundle": "Đã thêm bộ chứng thư '{bundle}'. Kiểm tra rồi commit thư mục trust/ (thay đổi cần được duyệt như mọi hồ sơ).",
+    "trust.differs": "{path} đã có với nội dung khác; hoso không ghi đè — xem lại tệp đó rồi xóa nếu muốn thay",
     # --- rules: hygiene ---------------------------------------------------------------------
     "hygiene.traversal": "đường dẫn có thành phần '..', '.', rỗng, tuyệt đối hoặc dấu '\\'",
     "hygiene.traversal.fix": "đặt tệp theo dạng records/<năm học>/<chủ sở hữu>/<loại>/<tên>.pdf",
