@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("list", help=t("cli.trust.list"), description=t("cli.trust.list"))
     a.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
+    p = add("verify")
+    p.add_argument("files", nargs="+", metavar=t("cli.metavar-file"), help=t("cli.verify.files"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+
     p = add("validate-config")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
     return parser
@@ -134,6 +138,7 @@ COMMANDS = {
     "add": "hoso.commands.add",
     "init": "hoso.commands.init",
     "validate-config": "hoso.commands.validate_config",
+    "verify": "hoso.commands.verify",
     "trust": "hoso.commands.trust",
 }
 

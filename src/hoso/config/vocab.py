@@ -58,3 +58,13 @@ RETENTION_PERMANENT = "vinh-vien"
 RETENTION_EVENTS: dict[str, tuple[str, str]] = {
     "tra-hoc-sinh": ("Trả cho học sinh khi ra trường / chuyển trường", "Returned to the student"),
 }
+
+
+def role_name(role: str) -> str:
+    """A role's display name in the current language (the id itself for an unknown role)."""
+    from hoso.messages import lang
+
+    names = ROLE_NAMES.get(role)
+    if names is None:
+        return role
+    return names[1] if lang() == "en" else names[0]

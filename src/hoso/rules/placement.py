@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hoso.config.vocab import ROLE_NAMES
 from hoso.errors import ExitCode
-from hoso.messages import lang
 from hoso.records import PathProblem, parse_path, year_span
 from hoso.rules.base import Context, Finding, Subject, finding
 
@@ -63,10 +61,3 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
             yield finding(subject, "placement.group-unknown", CODE, value=rp.owner_id)
         elif (group.from_ and group.from_ > end) or (group.until and group.until < start):
             yield finding(subject, "placement.group-inactive", CODE, value=group.name, year=rp.year)
-
-
-def role_name(role: str) -> str:
-    names = ROLE_NAMES.get(role)
-    if names is None:
-        return role
-    return names[1] if lang() == "en" else names[0]
