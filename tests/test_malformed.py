@@ -272,13 +272,17 @@ def test_json_output_has_path_rule_message_fix(school_repo: School, capsys) -> N
     data = json.loads(run.out)  # stdout is nothing but the JSON document
     assert data["checked"] == len(expected) + 1
     assert data["exit_code"] == run.code == ExitCode.MISPLACED  # misplaced comes before format
-    got = {f["path"]: f["rule"] for f in data["findings"]}
+    got = {f["path"]: f["rule"] for f in data["findings"] if f["severity"] == "error"}
     assert got == expected
+    pending = {f["path"]: f["rule"] for f in data["findings"] if f["severity"] == "warning"}
+    assert pending == {good: "signatures.missing"}  # unsigned, allowed here (see conftest)
     for f in data["findings"]:
         for key in ("path", "rule", "message", "fix"):
             assert isinstance(f[key], str) and f[key], (key, f)
-        assert f["severity"] == "error"
-        assert f["exit_code"] in {int(ExitCode.MISPLACED), int(ExitCode.FORMAT)}
+        if f["severity"] == "error":
+            assert f["exit_code"] in {int(ExitCode.MISPLACED), int(ExitCode.FORMAT)}
+        else:
+            assert (f["severity"], f["exit_code"]) == ("warning", int(ExitCode.UNSIGNED))
         assert literal_fragment(vi.MESSAGES[f["rule"]]) in f["message"]
 
 
@@ -286,7 +290,12 @@ def test_json_output_when_all_is_well(school_repo: School, capsys) -> None:
     school_repo.write(gv_path(GV), make_pdf())
     run = cli(capsys, "check", "--all", "--format", "json")
     data = json.loads(run.out)
-    assert run.code == 0 and data == {"version": 1, "checked": 1, "exit_code": 0, "findings": []}
+    assert run.code == 0 and {k: data[k] for k in ("version", "checked", "exit_code")} == {
+        "version": 1,
+        "checked": 1,
+        "exit_code": 0,
+    }
+    assert [(f["rule"], f["severity"]) for f in data["findings"]] == [("signatures.missing", "warning")]
 
 
 # ---- library level: what git cannot store ---------------------------------------------------
@@ -362,5 +371,5 @@ def test_good_records_pass(school_repo: School, capsys, rel: str) -> None:
     school_repo.write(rel, make_pdf())
     run = cli(capsys, "check", rel)
     assert run.code == ExitCode.OK, run.text
-    assert run.out == ""
-    assert "tất cả hợp lệ" in run.err
+    assert run.out.startswith(f"{rel}: signatures.missing: chờ duyệt") and run.out.count("\n") == 1
+    assert "không có lỗi; 1 tệp chờ duyệt" in run.err

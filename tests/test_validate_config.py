@@ -113,7 +113,7 @@ def test_unknown_key_is_a_warning_with_its_line(school_repo: School, capsys) -> 
     school_repo.edit(
         "people.yml", "    name: Phạm Thị Dung\n", "    name: Phạm Thị Dung\n    nickname: Dung\n"
     )
-    school_repo.edit("catalog.yml", "  pending_on_main: false", "  pending_on_main: false\n  max_size: 5")
+    school_repo.edit("catalog.yml", "  pending_on_main: true", "  pending_on_main: true\n  max_size: 5")
     people_line = line_of(school_repo.read("people.yml"), "nickname:")
     catalog_line = line_of(school_repo.read("catalog.yml"), "max_size: 5")
     run = cli(capsys, "validate-config")

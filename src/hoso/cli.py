@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
     p.add_argument("--summary", action="store_true", help=t("cli.check.summary"))
     p.add_argument("--no-cache", action="store_true", help=t("cli.check.no-cache"))
+    p.add_argument("--branch", metavar=t("cli.metavar-branch"), help=t("cli.check.branch"))
 
     p = add("add")
     p.add_argument("file", metavar=t("cli.metavar-file"), help=t("cli.add.file"))
@@ -128,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar=t("cli.metavar-file"), help=t("cli.verify.files"))
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
+    p = add("sign")
+    p.add_argument("file", metavar=t("cli.metavar-file"), help=t("cli.sign.file"))
+    p.add_argument("--role", required=True, metavar=t("cli.metavar-role"), help=t("cli.sign.role"))
+    p.add_argument("--p12", metavar=t("cli.metavar-file"), help=t("cli.sign.p12"))
+    p.add_argument("--pkcs11-lib", metavar=t("cli.metavar-file"), help=t("cli.sign.pkcs11-lib"))
+    p.add_argument("--token", metavar=t("cli.metavar-title"), help=t("cli.sign.token"))
+    p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
+    p.add_argument("--visible", action="store_true", help=t("cli.sign.visible"))
+
     p = add("validate-config")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
     return parser
@@ -140,6 +150,7 @@ COMMANDS = {
     "validate-config": "hoso.commands.validate_config",
     "verify": "hoso.commands.verify",
     "trust": "hoso.commands.trust",
+    "sign": "hoso.commands.sign",
 }
 
 

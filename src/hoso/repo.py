@@ -179,6 +179,15 @@ class FileReader:
         return None
 
 
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, or None on a detached HEAD."""
+    try:
+        name = run_git(root, ["symbolic-ref", "--short", "-q", "HEAD"]).decode().strip()
+    except GitError:
+        return None
+    return name or None
+
+
 def untracked_files(root: Path, prefix: str) -> list[str]:
     """Files under `prefix` that git does not track and does not ignore (one git call)."""
     raw = run_git(root, ["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", prefix])

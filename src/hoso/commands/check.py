@@ -18,6 +18,7 @@ from hoso.repo import (
     ContentSource,
     FileReader,
     MixedReader,
+    current_branch,
     index_entries,
     untracked_files,
     walk_files,
@@ -25,6 +26,7 @@ from hoso.repo import (
 )
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
+from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +66,13 @@ def run(args: argparse.Namespace) -> int:
     paths = frozenset(e.path for e in entries) | (all_paths or frozenset())
 
     cache = EvidenceCache(root if not args.no_cache else None)
-    ctx = Context(config=config, source=source, cache=cache, all_paths=paths)
+    ctx = Context(
+        config=config,
+        source=source,
+        cache=cache,
+        all_paths=paths,
+        allow_pending=_pending_allowed(args, root, is_git, config.catalog.defaults.protected_branch),
+    )
     try:
         result = engine.run((Subject(e) for e in entries), ctx)
     finally:
@@ -88,11 +96,22 @@ def run(args: argparse.Namespace) -> int:
         if args.summary:
             _summary(config, result.subjects, {f.path for f in errors})
         bad = len({f.path for f in errors})
-        if code == ExitCode.OK:
+        pending = len(
+            {f.path for f in result.findings if f.rule.startswith("signatures.") and f.severity == "warning"}
+        )
+        if code == ExitCode.OK and pending:
+            err(t("check.ok-pending", count=len(entries), pending=pending))
+        elif code == ExitCode.OK:
             err(t("check.ok", count=len(entries)))
         else:
             err(t("check.failed", count=len(entries), bad=bad, problems=len(errors)))
     return int(code)
+
+
+def _pending_allowed(args: argparse.Namespace, root: Path, is_git: bool, protected: str) -> bool:
+    """Records may await signatures on a submission branch, never on the protected branch."""
+    branch = args.branch or (current_branch(root) if is_git else None)
+    return branch is not None and branch != protected
 
 
 def _relative_paths(root: Path, paths: list[str], *, must_exist: bool) -> list[str]:
@@ -121,40 +140,38 @@ def _expand(root: Path, rel: list[str]) -> list[str]:
     return sorted(set(found))
 
 
+def _bucket(subject: Subject, bad: set[str]) -> str:
+    if subject.entry.path in bad:
+        return KHONG_HOP_LE
+    status = subject.facts.get("status")
+    return status.status if status is not None else KHONG_HOP_LE
+
+
 def _summary(config: Config, subjects: list[Subject], bad: set[str]) -> None:
-    """A table per school year and owner level: records found, valid, with problems."""
+    """A table per school year and owner level: records, đã duyệt, chờ duyệt, không hợp lệ."""
+    buckets = (DA_DUYET, CHO_DUYET, KHONG_HOP_LE)
     rows: Counter[tuple[str, str, str]] = Counter()
     for s in subjects:
         year = s.record.year if s.record else t("summary.unplaced")
         owner = s.record.owner_level if s.record else ""
-        rows[(year, owner, "bad" if s.entry.path in bad else "ok")] += 1
+        rows[(year, owner, _bucket(s, bad))] += 1
     keys = sorted({(y, o) for y, o, _ in rows})
-    headers = [
-        t("summary.year"),
-        t("summary.owner"),
-        t("summary.records"),
-        t("summary.ok"),
-        t("summary.bad"),
+    headers = [t("summary.year"), t("summary.owner"), t("summary.records")] + [
+        t("status." + b) for b in buckets
     ]
     table = [
-        [
-            y,
-            t("owner." + o) if o else "",
-            str(rows[(y, o, "ok")] + rows[(y, o, "bad")]),
-            str(rows[(y, o, "ok")]),
-            str(rows[(y, o, "bad")]),
-        ]
+        [y, t("owner." + o) if o else "", str(sum(rows[(y, o, b)] for b in buckets))]
+        + [str(rows[(y, o, b)]) for b in buckets]
         for y, o in keys
     ]
-    total_ok = sum(v for (_, _, s), v in rows.items() if s == "ok")
-    total_bad = sum(v for (_, _, s), v in rows.items() if s == "bad")
-    table.append([t("summary.total"), "", str(total_ok + total_bad), str(total_ok), str(total_bad)])
+    totals = [sum(v for (_, _, b), v in rows.items() if b == bucket) for bucket in buckets]
+    table.append([t("summary.total"), "", str(sum(totals))] + [str(n) for n in totals])
     out(t("summary.title", school=config.catalog.school.name))
     widths = [max(len(r[i]) for r in [headers, *table]) for i in range(len(headers))]
     line = "  ".join("-" * w for w in widths)
-    out("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    out("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     out(line)
     for r in table:
         if r[0] == t("summary.total"):
             out(line)
-        out("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+        out("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())

@@ -9,7 +9,6 @@ trusted.
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +48,11 @@ def exit_code(verdict: FileVerdict) -> ExitCode:
 
 
 def run(args: argparse.Namespace) -> int:
-    # pyHanko logs every refused modification with a traceback; the verdict already says it
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).addHandler(logging.NullHandler())
-        logging.getLogger(name).propagate = False
     root, _ = repo_root(args.repo)
     config = load_config(root)
     trust = load_trust(root)
     verdicts: list[FileVerdict] = []
-    for name in args.files:
+    for name in _expand(args.files):
         path = Path(name)
         if not path.is_file():
             verdict = FileVerdict(path=name)
@@ -78,6 +73,18 @@ def run(args: argparse.Namespace) -> int:
     if code == ExitCode.OK and ExitCode.NOT_FOUND in codes:
         code = ExitCode.NOT_FOUND
     return int(code)
+
+
+def _expand(names: list[str]) -> list[str]:
+    """Folders stand for every PDF below them, in a stable order."""
+    found: list[str] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(str(p) for p in sorted(path.rglob("*.pdf")))
+        else:
+            found.append(name)
+    return found
 
 
 # ---- text output ---------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class Retention(_Model):
 class Defaults(_Model):
     max_size_mb: float = Field(default=10.0, gt=0, le=500)
     pending_on_main: bool = False  # may a record without all signatures (chờ duyệt) be on main?
+    protected_branch: str = "main"  # the branch that holds approved records
 
 
 class RecordType(_Model):

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cryptography import x509
     from pyhanko.pdf_utils.writer import BasePdfFileWriter
-    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers import Signer, SimpleSigner
     from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 
     from hoso.pdf.pki import PrivateKey
@@ -114,7 +114,7 @@ def _to_asn1_cert(cert: x509.Certificate) -> Any:
 
 def sign_pdf(
     data: bytes,
-    signer: SimpleSigner,
+    signer: Signer,
     *,
     field_name: str,
     signing_time: datetime | None = None,
@@ -305,3 +305,29 @@ def _stamp_style(appearance: Appearance) -> Any:
             return b"/HosoSigAppearance Do"
 
     return StaticStampStyle(background=ImportedAppearance(), border_width=0, background_opacity=1.0)
+
+
+# ---- USB tokens (PKCS#11) ----------------------------------------------------------------
+
+
+class TokenSession:
+    """A signer on a PKCS#11 token (USB token, smart card, SoftHSM), closed on exit."""
+
+    def __init__(self, lib: str, token_label: str, pin: str, key_label: str | None = None) -> None:
+        self._lib, self._token, self._pin, self._key = lib, token_label, pin, key_label
+        self._session: Any = None
+
+    def __enter__(self) -> Signer:
+        from pyhanko.config.pkcs11 import TokenCriteria
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+        self._session = open_pkcs11_session(
+            self._lib, token_criteria=TokenCriteria(label=self._token), user_pin=self._pin
+        )
+        # the certificate and key carry the same label on most Vietnamese tokens
+        return PKCS11Signer(self._session, cert_label=self._key, key_label=self._key)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

@@ -280,6 +280,17 @@ def hoso_diff_policy() -> Any:
 # ---- entry point ---------------------------------------------------------------------------
 
 
+def _quiet_pyhanko() -> None:
+    """pyHanko logs every refused modification with a traceback; the verdict already says it."""
+    import logging
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
 def verify_pdf(
     data: bytes,
     *,
@@ -293,6 +304,7 @@ def verify_pdf(
     trust/; the self-signed ones are the roots, the others intermediates. `people`: who may
     sign; None skips the person and role checks.
     """
+    _quiet_pyhanko()
     verdict = FileVerdict(path=path)
     try:
         reader, embedded = _open(data, verdict)

@@ -67,6 +67,8 @@ class Context:
     source: ContentSource
     cache: EvidenceCache
     all_paths: frozenset[str] = frozenset()  # every path in the view's tree (case collisions)
+    allow_pending: bool = False  # may a record lack required signatures here (a submission branch)?
+    memo: dict[str, Any] = field(default_factory=dict)  # per-run values rules compute once
     _folded: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
 
     def read(self, entry: Entry) -> bytes:
@@ -88,8 +90,8 @@ RuleFn = Callable[[Subject, Context], Iterable[Finding]]
 class Rule:
     family: str  # hygiene | placement | format | signatures | history
     fn: RuleFn
-    # a rule family is skipped for a subject once an earlier blocking family found an error
-    blocking: bool = True
+    # families that must have found no error in a file before this one judges it
+    requires: tuple[str, ...] = ()
 
 
 def finding(subject: Subject, rule: str, code: ExitCode, **params: Any) -> Finding:

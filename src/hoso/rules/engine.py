@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hoso.rules import formats, hygiene, placement
+from hoso.rules import formats, hygiene, placement, signatures
 from hoso.rules.base import Context, Finding, Rule, Subject
 
-# Order matters: a later family is skipped for a file once an earlier blocking one failed
-# (a file that is not a PDF has no signatures worth judging).
+# A family judges a file only when the families it requires found no error in it: a file
+# that is not a PDF has no signatures worth judging, a misplaced one no required signers.
 RULES: tuple[Rule, ...] = (
     Rule("hygiene", hygiene.check),
-    Rule("placement", placement.check, blocking=False),
-    Rule("format", formats.check),
+    Rule("placement", placement.check, requires=("hygiene",)),
+    Rule("format", formats.check, requires=("hygiene",)),
+    Rule("signatures", signatures.check, requires=("hygiene", "placement", "format")),
 )
 
 
@@ -35,9 +36,12 @@ def run(subjects: Iterable[Subject], ctx: Context, rules: Sequence[Rule] = RULES
     found: list[Finding] = []
     for subject in subjects:
         done.append(subject)
+        failed: set[str] = set()
         for rule in rules:
+            if failed.intersection(rule.requires):
+                continue
             produced = list(rule.fn(subject, ctx))
             found.extend(produced)
-            if rule.blocking and any(f.severity == "error" for f in produced):
-                break
+            if any(f.severity == "error" for f in produced):
+                failed.add(rule.family)
     return Result(done, found)
