@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,22 +17,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_repo import generate, template_pdf
+from gen_repo import generate, template_pdf, timed
 
 HOSO = [sys.executable, "-m", "hoso"]
-
-
-def timed(cmd: list[str], cwd: Path, repeat: int, before: object = None) -> float:
-    runs = []
-    for _ in range(repeat):
-        if callable(before):
-            before()
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True)
-        runs.append(time.perf_counter() - t0)
-        if proc.returncode not in (0,):
-            raise SystemExit(f"{cmd} failed ({proc.returncode}): {proc.stdout[-500:]!r}")
-    return statistics.median(runs)
 
 
 def bench(size: int, repeat: int, workdir: Path) -> dict[str, float]:

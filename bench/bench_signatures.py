@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_repo import MARK, template_pdf
+from gen_repo import MARK, template_pdf, timed
 
 from hoso.pdf.sign import load_signer, sign_pdf
 
@@ -58,21 +57,6 @@ def build(repo: Path, records: int) -> float:
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
     subprocess.run([*git, "commit", "-qm", "signed records"], cwd=repo, check=True)
     return seconds
-
-
-def timed(
-    cmd: list[str], cwd: Path, repeat: int = 1, before: object = None, ok: tuple[int, ...] = (0,)
-) -> float:
-    runs = []
-    for _ in range(repeat):
-        if callable(before):
-            before()
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True)
-        runs.append(time.perf_counter() - t0)
-        if proc.returncode not in ok:
-            raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {proc.stderr[-800:]!r}")
-    return statistics.median(runs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,25 @@ MARK = b"NNNNNNNN"
 FP = "ab" * 32
 
 
+def timed(
+    cmd: list[str], cwd: Path, repeat: int = 1, before: object = None, ok: tuple[int, ...] = (0,)
+) -> float:
+    """Median wall time of `cmd` over `repeat` runs; `before` runs untimed before each."""
+    import statistics
+    import time
+
+    runs = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True)
+        runs.append(time.perf_counter() - t0)
+        if proc.returncode not in ok:
+            raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {proc.stderr[-800:]!r}")
+    return statistics.median(runs)
+
+
 def template_pdf() -> bytes:
     import io
 
@@ -78,6 +97,12 @@ def generate(out: Path, records: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if hoso(["init", str(out), "--level", "thcs", "--name", "Trường THCS Đo Hiệu Năng"]) != 0:
         raise SystemExit("hoso init failed")
+    # unsigned records: chờ duyệt is a warning here (signature timings: bench_signatures.py)
+    catalog = out / "catalog.yml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("pending_on_main: false", "pending_on_main: true", 1),
+        encoding="utf-8",
+    )
     teachers = max(3, records // 40)
     (out / "people.yml").write_text(people_yml(teachers), encoding="utf-8")
     base = template_pdf()

@@ -99,8 +99,21 @@ class ChainLink:
     not_after: str
 
 
+class _Reasons:
+    """Reason ids (stable, translated by the CLI) and pyHanko's technical detail for each."""
+
+    reasons: list[str]
+    details: list[str]
+
+    def add(self, reason: str, detail: str | None = None) -> None:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        if detail:
+            self.details.append(f"{reason}: {detail}")
+
+
 @dataclass
-class SignatureVerdict:
+class SignatureVerdict(_Reasons):
     field_name: str
     kind: str  # "signature" or "doc-timestamp"
     revision: int | None = None  # 0-based revision the signature belongs to
@@ -131,12 +144,6 @@ class SignatureVerdict:
     reasons: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)  # technical detail (pyHanko's words), English
 
-    def add(self, reason: str, detail: str | None = None) -> None:
-        if reason not in self.reasons:
-            self.reasons.append(reason)
-        if detail:
-            self.details.append(f"{reason}: {detail}")
-
     def conclude(self) -> None:
         self.integrity = not any(r in INTEGRITY_REASONS for r in self.reasons)
         self.trusted = not any(r not in INTEGRITY_REASONS for r in self.reasons)
@@ -146,7 +153,7 @@ class SignatureVerdict:
 
 
 @dataclass
-class FileVerdict:
+class FileVerdict(_Reasons):
     path: str
     integrity: bool = False
     trusted: bool = False
@@ -154,12 +161,6 @@ class FileVerdict:
     reasons: list[str] = field(default_factory=list)
     signatures: list[SignatureVerdict] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
-
-    def add(self, reason: str, detail: str | None = None) -> None:
-        if reason not in self.reasons:
-            self.reasons.append(reason)
-        if detail:
-            self.details.append(f"{reason}: {detail}")
 
     def conclude(self) -> None:
         if R_NOT_FOUND in self.reasons:
