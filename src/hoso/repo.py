@@ -166,6 +166,54 @@ class MemoryReader:
         return None
 
 
+class Snapshot(Protocol):
+    """A tree of files to read configuration and trust anchors from."""
+
+    def read(self, path: str) -> bytes | None: ...
+
+    def list(self, prefix: str) -> list[str]: ...
+
+
+class WorktreeSnapshot:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def read(self, path: str) -> bytes | None:
+        full = self._root / path
+        return full.read_bytes() if full.is_file() else None
+
+    def list(self, prefix: str) -> list[str]:
+        folder = self._root / prefix
+        if not folder.is_dir():
+            return []
+        return sorted(f"{prefix}/{p.name}" for p in folder.iterdir() if p.is_file())
+
+
+class CommitSnapshot:
+    """The files of one commit, for a bare repository or a pushed range (no work tree)."""
+
+    def __init__(self, root: Path, rev: str) -> None:
+        self._root = root
+        self.rev = rev
+        self._names: dict[str, list[str]] = {}
+
+    def read(self, path: str) -> bytes | None:
+        proc = subprocess.run(
+            ["git", "cat-file", "blob", f"{self.rev}:{path}"],
+            cwd=self._root,
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+        return proc.stdout if proc.returncode == 0 else None
+
+    def list(self, prefix: str) -> list[str]:
+        if prefix not in self._names:
+            raw = run_git(self._root, ["ls-tree", "-z", "--name-only", "--full-tree", self.rev, prefix + "/"])
+            self._names[prefix] = sorted(p.decode() for p in raw.split(b"\0") if p)
+        return self._names[prefix]
+
+
 class FileReader:
     """Content of working-tree files (outside git, or paths the user names explicitly)."""
 

@@ -8,6 +8,10 @@ from datetime import datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hoso.repo import Snapshot
 
 TRUST_DIR = "trust"
 BUNDLES = ("vn",)
@@ -55,21 +59,39 @@ def parse_pem(data: bytes, file: str) -> list[Anchor]:
     ]
 
 
-def pem_files(root: Path) -> list[Path]:
-    folder = root / TRUST_DIR
-    return sorted(folder.glob("*.pem")) if folder.is_dir() else []
+def pem_files(snapshot: Snapshot) -> dict[str, bytes]:
+    """trust/*.pem of a snapshot (work tree or commit): path -> bytes, in name order."""
+    found: dict[str, bytes] = {}
+    for path in snapshot.list(TRUST_DIR):
+        if path.endswith(".pem"):
+            data = snapshot.read(path)
+            if data is not None:
+                found[path] = data
+    return found
 
 
 def load_anchors(root: Path) -> list[Anchor]:
+    from hoso.repo import WorktreeSnapshot
+
     anchors: list[Anchor] = []
-    for path in pem_files(root):
-        anchors.extend(parse_pem(path.read_bytes(), path.relative_to(root).as_posix()))
+    for path, data in pem_files(WorktreeSnapshot(root)).items():
+        anchors.extend(parse_pem(data, path))
     return anchors
 
 
-def digest(root: Path) -> str:
+def digest(snapshot: Snapshot) -> str:
     """Digest of everything in trust/*.pem: part of the cache key of signature facts."""
     h = hashlib.sha256()
-    for path in pem_files(root):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path, data in pem_files(snapshot).items():
+        h.update(path.encode() + b"\0" + data + b"\0")
     return h.hexdigest()
+
+
+def certificates(snapshot: Snapshot) -> list[Any]:
+    """Every certificate of every trust/*.pem, as the verifier takes them."""
+    from hoso.pdf.verify import load_pem_certs
+
+    certs: list[Any] = []
+    for data in pem_files(snapshot).values():
+        certs.extend(load_pem_certs(data))
+    return certs

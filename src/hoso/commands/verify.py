@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from hoso.commands._common import err, out, out_json, repo_root
 from hoso.config import load_config
@@ -21,19 +20,9 @@ from hoso.pdf.verify import (
     R_NOT_FOUND,
     FileVerdict,
     SignatureVerdict,
-    load_pem_certs,
     verify_pdf,
 )
-
-TRUST_DIR = "trust"
-
-
-def load_trust(root: Path) -> list[Any]:
-    """Every certificate of every `trust/*.pem` file of the repository."""
-    certs: list[Any] = []
-    for pem in sorted((root / TRUST_DIR).glob("*.pem")):
-        certs.extend(load_pem_certs(pem.read_bytes()))
-    return certs
+from hoso.trust import certificates
 
 
 def exit_code(verdict: FileVerdict) -> ExitCode:
@@ -50,7 +39,7 @@ def exit_code(verdict: FileVerdict) -> ExitCode:
 def run(args: argparse.Namespace) -> int:
     root, _ = repo_root(args.repo)
     config = load_config(root)
-    trust = load_trust(root)
+    trust = certificates(config.snapshot)
     verdicts: list[FileVerdict] = []
     for name in _expand(args.files):
         path = Path(name)

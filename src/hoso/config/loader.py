@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -14,6 +14,9 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from hoso.config.models import Catalog, Locks, People
+
+if TYPE_CHECKING:
+    from hoso.repo import Snapshot
 from hoso.errors import ConfigError
 
 CATALOG_FILE = "catalog.yml"
@@ -81,11 +84,11 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def read_yaml(path: Path, name: str) -> YamlDoc:
+def read_yaml(raw: bytes, name: str) -> YamlDoc:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         # the line of the first byte that is not UTF-8, so the user knows where to look
         line = exc.object[: exc.start].count(b"\n") + 1
@@ -213,24 +216,30 @@ class Config:
     people: People
     locks: Locks
     warnings: list[ConfigIssue]
+    snapshot: Snapshot  # where the files were read: the work tree, or a commit (server side)
 
 
-def load_config(root: Path) -> Config:
-    """Load and validate all three files; raise ConfigError listing every problem found."""
+def load_config(root: Path, snapshot: Snapshot | None = None) -> Config:
+    """Load and validate all three files; raise ConfigError listing every problem found.
+
+    `snapshot` defaults to the work tree; a server hook passes the commit being pushed.
+    """
     from hoso.config.semantic import check_semantics
+    from hoso.repo import WorktreeSnapshot
 
+    snap = snapshot if snapshot is not None else WorktreeSnapshot(root)
     issues: list[ConfigIssue] = []
     docs: dict[str, YamlDoc] = {}
     for name in CONFIG_FILES:
-        path = root / name
-        if not path.is_file():
+        raw = snap.read(name)
+        if raw is None:
             if name == LOCKS_FILE:
                 docs[name] = YamlDoc(name, CommentedMap())
                 continue
             issues.append(ConfigIssue(name, 0, "config.missing-file"))
             continue
         try:
-            docs[name] = read_yaml(path, name)
+            docs[name] = read_yaml(raw, name)
         except ConfigError as exc:
             issues.extend(exc.issues)
     if issues:
@@ -247,4 +256,4 @@ def load_config(root: Path) -> Config:
     errors = [i for i in found if i.severity == "error"]
     if errors:
         raise ConfigError(errors + [i for i in found if i.severity == "warning"])
-    return Config(root, catalog, people, locks, [i for i in found if i.severity == "warning"])
+    return Config(root, catalog, people, locks, [i for i in found if i.severity == "warning"], snap)

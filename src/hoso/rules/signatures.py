@@ -24,10 +24,9 @@ def _context_key(ctx: Context) -> str:
         from hoso.pdf.verify import POLICY_VERSION
         from hoso.trust import digest as trust_digest
 
-        root = ctx.config.root
-        people = root / "people.yml"
-        people_digest = hashlib.sha256(people.read_bytes() if people.is_file() else b"").hexdigest()
-        key = f"verify-{POLICY_VERSION}:{trust_digest(root)}:{people_digest}"
+        snapshot = ctx.config.snapshot
+        people_digest = hashlib.sha256(snapshot.read("people.yml") or b"").hexdigest()
+        key = f"verify-{POLICY_VERSION}:{trust_digest(snapshot)}:{people_digest}"
         ctx.memo["signature-context"] = key
     return str(key)
 
@@ -35,12 +34,9 @@ def _context_key(ctx: Context) -> str:
 def _trust_roots(ctx: Context) -> list[Any]:
     roots = ctx.memo.get("trust-roots")
     if roots is None:
-        from hoso.pdf.verify import load_pem_certs
-        from hoso.trust import pem_files
+        from hoso.trust import certificates
 
-        roots = []
-        for pem in pem_files(ctx.config.root):
-            roots.extend(load_pem_certs(pem.read_bytes()))
+        roots = certificates(ctx.config.snapshot)
         ctx.memo["trust-roots"] = roots
     return list(roots)
 
