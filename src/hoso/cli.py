@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", action="store_true", help=t("cli.check.summary"))
     p.add_argument("--no-cache", action="store_true", help=t("cli.check.no-cache"))
     p.add_argument("--branch", metavar=t("cli.metavar-branch"), help=t("cli.check.branch"))
+    p.add_argument("--range", metavar="A..B", help=t("cli.check.range"))
+    p.add_argument("--ref", metavar=t("cli.metavar-branch"), help=t("cli.check.ref"))
 
     p = add("add")
     p.add_argument("file", metavar=t("cli.metavar-file"), help=t("cli.add.file"))
@@ -138,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
     p.add_argument("--visible", action="store_true", help=t("cli.sign.visible"))
 
+    p = add("install-server-hook")
+    p.add_argument("bare_repo", metavar=t("cli.metavar-dir"), help=t("cli.install-server-hook.repo"))
+
     p = add("validate-config")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
     return parser
@@ -151,6 +156,7 @@ COMMANDS = {
     "verify": "hoso.commands.verify",
     "trust": "hoso.commands.trust",
     "sign": "hoso.commands.sign",
+    "install-server-hook": "hoso.commands.install_server_hook",
 }
 
 

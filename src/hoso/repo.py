@@ -334,3 +334,110 @@ def walk_files(root: Path, top: str) -> list[str]:
 
 def stage(root: Path, paths: Sequence[str]) -> None:
     run_git(root, ["add", "--", *paths])
+
+
+# ---- history: commits of a pushed range, in one pass -------------------------------------
+
+ZERO_OID = "0" * 40
+
+
+@dataclass(frozen=True)
+class Change:
+    status: str  # A (added), M (modified), D (deleted), T (type changed)
+    path: str
+    old_oid: str  # ZERO_OID when added
+    new_oid: str  # ZERO_OID when deleted
+    old_mode: str
+    new_mode: str
+
+
+@dataclass
+class Commit:
+    oid: str
+    parents: list[str]
+    date: str  # committer date, ISO 8601
+    author: str
+    message: str
+    changes: list[Change]
+
+    def trailers(self, key: str) -> list[str]:
+        """Values of `Key: value` lines of the message (git's trailer convention, case-insensitive)."""
+        wanted = key.lower() + ":"
+        return [
+            line.split(":", 1)[1].strip()
+            for line in self.message.splitlines()
+            if line.lower().startswith(wanted) and line.split(":", 1)[1].strip()
+        ]
+
+
+def commits(root: Path, revs: Sequence[str]) -> list[Commit]:
+    """Commits selected by `revs` (e.g. ["A..B"] or [new, "--not", "--all"]), oldest first.
+
+    Two git calls whatever the number of commits: one `log` for the metadata, one
+    `diff-tree --stdin` for every commit's changes against its first parent.
+    """
+    fmt = "%H%x1f%P%x1f%cI%x1f%an%x1f%B%x1e"
+    raw = run_git(root, ["log", "--reverse", f"--format={fmt}", *revs]).decode("utf-8", "replace")
+    found: list[Commit] = []
+    for rec in raw.split("\x1e"):
+        rec = rec.strip("\n")
+        if not rec:
+            continue
+        oid, parents, date, author, message = rec.split("\x1f", 4)
+        found.append(Commit(oid, parents.split(), date, author, message, []))
+    if not found:
+        return found
+    by_oid = {c.oid: c for c in found}
+    # merges are judged through the commits they bring in, which are in the range themselves
+    plain = "".join(c.oid + "\n" for c in found if len(c.parents) <= 1)
+    if plain:
+        out = run_git(
+            root, ["diff-tree", "--stdin", "-r", "-z", "--root", "--no-renames"], input_bytes=plain.encode()
+        )
+        tokens = out.split(b"\0")
+        current: Commit | None = None
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i].decode("utf-8", "surrogateescape")
+            if tok.startswith(":"):
+                old_mode, new_mode, old_oid, new_oid, status = tok[1:].split()
+                path = tokens[i + 1].decode("utf-8", "surrogateescape")
+                if current is not None:
+                    current.changes.append(Change(status[0], path, old_oid, new_oid, old_mode, new_mode))
+                i += 2
+                continue
+            if tok.strip() in by_oid:
+                current = by_oid[tok.strip()]
+            i += 1
+    return found
+
+
+def is_ancestor(root: Path, old: str, new: str) -> bool:
+    proc = subprocess.run(
+        ["git", "merge-base", "--is-ancestor", old, new],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
+def first_parent_line(root: Path, revs: Sequence[str]) -> set[str]:
+    """Commits of `revs` on the first-parent line: what was committed directly on the branch."""
+    raw = run_git(root, ["rev-list", "--first-parent", *revs]).decode()
+    return set(raw.split())
+
+
+def diff_entries(root: Path, old: str | None, new: str, prefix: str) -> list[Entry]:
+    """Entries of `new`'s tree under `prefix` that differ from `old` (all of them if old is None)."""
+    if old is None:
+        return tree_entries(root, new, prefix)
+    raw = run_git(root, ["diff-tree", "-r", "-z", "--no-renames", old, new, "--", prefix])
+    changed: set[str] = set()
+    tokens = raw.split(b"\0")
+    for i in range(0, len(tokens) - 1, 2):
+        meta = tokens[i].decode()
+        if meta.startswith(":") and not meta.rstrip().endswith("D"):
+            changed.add(tokens[i + 1].decode("utf-8", "surrogateescape"))
+    return [e for e in tree_entries(root, new, prefix) if e.path in changed]

@@ -31,6 +31,8 @@ from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
 
 def run(args: argparse.Namespace) -> int:
     root, is_git = repo_root(args.repo)
+    if args.range:
+        return _run_range(args, root)
     config = load_config(root)
     for warning in config.warnings:
         err(warning.render())
@@ -79,13 +81,32 @@ def run(args: argparse.Namespace) -> int:
         source.close()
         cache.close()
 
+    return report(result, args.format, len(entries), config if args.summary else None)
+
+
+def _run_range(args: argparse.Namespace, root: Path) -> int:
+    if args.all or args.staged or args.paths:
+        raise UsageError("check.usage-range")
+    old, sep, new = args.range.partition("..")
+    if not sep or not new:
+        raise UsageError("check.bad-range", value=args.range)
+    cache = EvidenceCache(root if not args.no_cache else None)
+    try:
+        result = engine.run_range(root, old or None, new, ref=args.ref, cache=cache)
+    finally:
+        cache.close()
+    return report(result, args.format, len(result.subjects), None)
+
+
+def report(result: engine.Result, fmt: str, count: int, summary: Config | None) -> int:
+    """Print findings (text or JSON) and return the exit code; shared with the server hook."""
     errors = [f for f in result.findings if f.severity == "error"]
     code = worst({f.exit_code for f in errors})
-    if args.format == "json":
+    if fmt == "json":
         out_json(
             {
                 "version": 1,
-                "checked": len(entries),
+                "checked": count,
                 "exit_code": int(code),
                 "findings": [f.as_json() for f in result.findings],
             }
@@ -93,18 +114,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         for f in result.findings:
             out(f.line())
-        if args.summary:
-            _summary(config, result.subjects, {f.path for f in errors})
+        if summary is not None:
+            _summary(summary, result.subjects, {f.path for f in errors})
         bad = len({f.path for f in errors})
         pending = len(
             {f.path for f in result.findings if f.rule.startswith("signatures.") and f.severity == "warning"}
         )
         if code == ExitCode.OK and pending:
-            err(t("check.ok-pending", count=len(entries), pending=pending))
+            err(t("check.ok-pending", count=count, pending=pending))
         elif code == ExitCode.OK:
-            err(t("check.ok", count=len(entries)))
+            err(t("check.ok", count=count))
         else:
-            err(t("check.failed", count=len(entries), bad=bad, problems=len(errors)))
+            err(t("check.failed", count=count, bad=bad, problems=len(errors)))
     return int(code)
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
+from hoso.evidence import EvidenceCache
 from hoso.rules import formats, hygiene, placement, signatures
 from hoso.rules.base import Context, Finding, Rule, Subject
 
@@ -45,3 +48,45 @@ def run(subjects: Iterable[Subject], ctx: Context, rules: Sequence[Rule] = RULES
             if any(f.severity == "error" for f in produced):
                 failed.add(rule.family)
     return Result(done, found)
+
+
+def run_range(root: Path, old: str | None, new: str, *, ref: str | None, cache: EvidenceCache) -> Result:
+    """Judge a pushed range: the new content of every changed record, and every commit's history.
+
+    `old` None means a new branch: its commits are those not reachable from any existing ref.
+    Configuration and trust anchors are read from `new` itself, never from a work tree.
+    """
+    from hoso.config import load_config
+    from hoso.records import RECORDS_DIR
+    from hoso.repo import BlobReader, CommitSnapshot, commits, diff_entries, first_parent_line, tree_entries
+    from hoso.rules.history import check_commit
+
+    config = load_config(root, CommitSnapshot(root, new))
+    branch = config.catalog.defaults.protected_branch
+    protected = ref in (branch, f"refs/heads/{branch}")
+    revs = [f"{old}..{new}"] if old else [new, "--not", "--all"]
+    pushed = commits(root, revs)
+    if old is None:
+        if not pushed:
+            return Result([], [])
+        first = pushed[0]
+        old = first.parents[0] if first.parents else None
+    direct = first_parent_line(root, revs) if protected else set()
+    source = BlobReader(root)
+    try:
+        ctx = Context(
+            config=config,
+            source=source,
+            cache=cache,
+            all_paths=frozenset(e.path for e in tree_entries(root, new, RECORDS_DIR)),
+            allow_pending=not protected,
+        )
+        result = run((Subject(e) for e in diff_entries(root, old, new, RECORDS_DIR)), ctx)
+        today = date.today()
+        for commit in pushed:
+            result.findings.extend(
+                check_commit(commit, ctx, direct=commit.oid in direct, protected=protected, today=today)
+            )
+    finally:
+        source.close()
+    return result
