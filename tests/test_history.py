@@ -1,0 +1,188 @@
+"""History rules and the server hook: a real bare repository with the pre-receive hook that
+`hoso install-server-hook` installs, and real `git push` from clones.
+
+Test files: the demo school's catalog.yml, people.yml, trust/ and records/ (signed with the demo
+PKI, scripts/demo_pki/), copied into a new repository in tmp_path; locks.yml written here (khóa
+sổ of 2023-2024); counter-signatures and the change request signed at test time with the demo
+keys (passphrase "demo"); the fake record is an HTML page named .pdf.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import HTML_AS_PDF, REPO_ROOT, make_pdf
+
+from hoso.cli import main
+from hoso.errors import ExitCode
+
+pytestmark = pytest.mark.slow
+
+PRINCIPAL_P12 = REPO_ROOT / "scripts/demo_pki/people/nguyen-van-hai.p12"
+APPROVED = "records/2024-2025/truong/ke-hoach-giao-duc-nha-truong/ke-hoach-giao-duc-nha-truong-2024-2025.pdf"
+LOCKED = "records/2023-2024/truong/ke-hoach-giao-duc-nha-truong/ke-hoach-giao-duc-nha-truong-2023-2024.pdf"
+LOCKS = """version: 1
+locks:
+  - year: 2023-2024
+    since: 2024-06-01
+    by: nguyen-van-hai
+    reason: Khóa sổ cuối năm học 2023-2024
+"""
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if check:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture
+def server(tmp_path: Path, isolated_env: Path) -> Path:
+    """A bare repository holding the demo school (with 2023-2024 locked) and hoso's hook."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    for name in ("catalog.yml", "people.yml"):
+        shutil.copy(REPO_ROOT / name, seed / name)
+    (seed / "locks.yml").write_text(LOCKS, encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "trust", seed / "trust")
+    shutil.copytree(REPO_ROOT / "records", seed / "records")
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "Trường mẫu")
+    bare = tmp_path / "truong.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    assert main(["install-server-hook", str(bare)]) == 0
+    return bare
+
+
+@pytest.fixture
+def clone(server: Path, tmp_path: Path) -> Path:
+    work = tmp_path / "van-thu"
+    git(tmp_path, "clone", "-q", str(server), str(work))
+    return work
+
+
+def push(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return git(work, "push", "origin", *(args or ("HEAD:main",)), check=False)
+
+
+def commit(work: Path, message: str) -> None:
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "--no-verify", "-m", message)
+
+
+@pytest.fixture(autouse=True)
+def demo_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOSO_P12_PASSPHRASE", "demo")
+
+
+def countersign(work: Path, rel: str) -> None:
+    """The demo hiệu trưởng signs `rel` in the clone `work` (hoso sign, as an approver would)."""
+    assert (
+        main(["-C", str(work), "sign", str(work / rel), "--role", "hieu-truong", "--p12", str(PRINCIPAL_P12)])
+        == 0
+    )
+
+
+def test_bad_record_committed_with_no_verify_is_refused_at_push(clone: Path) -> None:
+    (clone / "records/2024-2025/truong/so-quan-ly-van-ban/gia-mao.pdf").write_bytes(HTML_AS_PDF)
+    commit(clone, "thêm hồ sơ")
+    proc = push(clone)
+    assert proc.returncode != 0
+    assert "format.not-pdf" in proc.stderr and "pre-receive hook declined" in proc.stderr
+
+
+def test_approved_record_rewritten_is_refused_countersigned_is_accepted(clone: Path) -> None:
+    original = (clone / APPROVED).read_bytes()
+    (clone / APPROVED).write_bytes((clone / LOCKED).read_bytes())  # other, validly signed bytes
+    commit(clone, "thay hồ sơ\n\nLy-do: thử")
+    proc = push(clone)
+    assert proc.returncode != 0 and "history.rewrite-approved" in proc.stderr
+
+    git(clone, "reset", "-q", "--hard", "origin/main")
+    countersign(clone, APPROVED)
+    assert (clone / APPROVED).read_bytes().startswith(original)
+    commit(clone, "Hiệu trưởng ký bổ sung")
+    proc = push(clone)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_locked_year_needs_a_signed_change_request(clone: Path) -> None:
+    countersign(clone, LOCKED)
+    commit(clone, "ký bổ sung sổ đã khóa")
+    proc = push(clone)
+    assert proc.returncode != 0 and "history.locked" in proc.stderr
+
+    request = clone / "de-nghi-sua/de-nghi-sua-01.pdf"
+    request.parent.mkdir()
+    request.write_bytes(make_pdf("Đề nghị sửa hồ sơ năm học 2023-2024"))
+    git(clone, "reset", "-q", "--soft", "HEAD~1")
+    git(clone, "add", "-A")
+    git(
+        clone,
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "ký bổ sung\n\nDe-nghi-sua: de-nghi-sua/de-nghi-sua-01.pdf",
+    )
+    proc = push(clone)
+    assert proc.returncode != 0 and "history.request-unsigned" in proc.stderr  # not signed yet
+
+    countersign(clone, "de-nghi-sua/de-nghi-sua-01.pdf")
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "--no-verify", "--amend", "--no-edit")
+    proc = push(clone)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_deletion_before_retention_and_force_push_and_branch_deletion_are_refused(clone: Path) -> None:
+    git(clone, "rm", "-q", APPROVED)
+    git(clone, "commit", "-q", "-m", "xóa\n\nLy-do: nhầm")
+    proc = push(clone)
+    assert proc.returncode != 0 and "history.retention" in proc.stderr
+
+    git(clone, "reset", "-q", "--hard", "origin/main")
+    (clone / "ghi-chu.md").write_text("ghi chú\n", encoding="utf-8")
+    commit(clone, "ghi chú")
+    assert push(clone).returncode == 0
+    proc = push(clone, "--force", "HEAD~1:main")
+    assert proc.returncode != 0 and "force-push" in proc.stderr
+    proc = push(clone, ":main")
+    assert proc.returncode != 0
+
+
+def test_governance_changes_only_through_a_merge(clone: Path) -> None:
+    people = clone / "people.yml"
+    people.write_text(people.read_text(encoding="utf-8") + "# ghi chú\n", encoding="utf-8")
+    commit(clone, "sửa people.yml")
+    proc = push(clone)
+    assert proc.returncode != 0 and "history.governance-direct" in proc.stderr
+
+    git(clone, "branch", "-q", "nop/quan-tri/people", "HEAD")
+    git(clone, "reset", "-q", "--hard", "origin/main")
+    assert push(clone, "nop/quan-tri/people").returncode == 0  # a submission branch: allowed
+    git(
+        clone,
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Duyệt thay đổi people.yml\n\nDuyet-boi: nguyen-van-hai",
+        "nop/quan-tri/people",
+    )
+    proc = push(clone)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_check_range_in_ci_matches_the_hook(clone: Path, capsys) -> None:
+    (clone / "records/2024-2025/truong/so-quan-ly-van-ban/gia-mao.pdf").write_bytes(HTML_AS_PDF)
+    commit(clone, "thêm hồ sơ")
+    code = main(["-C", str(clone), "check", "--range", "origin/main..HEAD", "--ref", "main"])
+    out = capsys.readouterr().out
+    assert code == ExitCode.FORMAT and "format.not-pdf" in out
+    assert main(["-C", str(clone), "check", "--range", "nonsense"]) == ExitCode.USAGE
