@@ -8,6 +8,8 @@ Provenance of every test file (nothing here is read from disk except the DejaVu 
   hiệu trưởng, the school seal; plus defective certificates (expired, SHA-1-signed,
   encryption-only key usage, RSA-1024, self-signed, unknown to people.yml) and a foreign root
   with its own teacher.
+- `other_group_head()`: one more person certificate from that intermediate (tổ trưởng of
+  another tổ), for the signer-slot tests of tests/test_signatures_rule.py.
 - `people()`: a people.yml model mapping those certificates to people and dated roles.
 - `sign()`: `hoso.pdf.sign.sign_pdf` (deterministic for a fixed time); `sign_sha1()` calls
   pyHanko directly because hoso never signs with SHA-1.
@@ -93,6 +95,13 @@ def pki_fixture() -> TestPKI:
         foreign_root=foreign_root,
         foreign_teacher=pki.make_person_cert("Ngô Văn Khánh", "ngo-van-khanh", foreign_root),
     )
+
+
+@cache
+def other_group_head() -> pki.Issued:
+    """Tổ trưởng of another tổ (Ngữ văn), issued by the trusted intermediate: a valid signer,
+    but never the head of a Toán – Tin teacher's group."""
+    return pki.make_person_cert("Đặng Thị Ngọc", "dang-thi-ngoc", pki_fixture().inter)
 
 
 def people(p: TestPKI | None = None) -> People:
