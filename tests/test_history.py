@@ -186,3 +186,74 @@ def test_check_range_in_ci_matches_the_hook(clone: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == ExitCode.FORMAT and "format.not-pdf" in out
     assert main(["-C", str(clone), "check", "--range", "nonsense"]) == ExitCode.USAGE
+
+
+TEACHER, HEAD = "pham-quoc-tuan", "nguyen-van-an"  # giáo viên and tổ trưởng of toan-tin in 2024-2025
+PLAN = f"records/2024-2025/gv/{TEACHER}/ke-hoach-bai-day/tuan-20-toan-7a.pdf"
+
+
+def _person_clone(server: Path, tmp_path: Path, name: str, person: str) -> Path:
+    work = tmp_path / name
+    git(tmp_path, "clone", "-q", str(server), str(work))
+    git(work, "config", "user.name", person)
+    git(work, "config", "user.email", f"{person}@truong-mau.invalid")
+    return work
+
+
+def _sign_as(work: Path, rel: str, person: str, role: str) -> None:
+    p12 = REPO_ROOT / f"scripts/demo_pki/people/{person}.p12"
+    assert main(["-C", str(work), "sign", str(work / rel), "--role", role, "--p12", str(p12)]) == 0
+
+
+def test_submit_reject_fix_approve_between_two_clones(server: Path, tmp_path: Path, capsys) -> None:
+    teacher = _person_clone(server, tmp_path, "giao-vien", TEACHER)
+    head = _person_clone(server, tmp_path, "to-truong", HEAD)
+
+    # the teacher writes and signs a lesson plan, and submits it
+    (teacher / PLAN).parent.mkdir(parents=True, exist_ok=True)
+    (teacher / PLAN).write_bytes(make_pdf("Kế hoạch bài dạy tuần 20 – Toán 7A (bản 1)"))
+    _sign_as(teacher, PLAN, TEACHER, "giao-vien")
+    git(teacher, "add", PLAN)
+    assert main(["-C", str(teacher), "submit", "--person", TEACHER, "--title", "Tuần 20 Toán 7A"]) == 0
+    branch = f"nop/{TEACHER}/tuan-20-toan-7a"
+    assert git(teacher, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip() == "main"  # left where it was
+
+    # the tổ trưởng sees it awaiting his signature and sends it back
+    capsys.readouterr()
+    assert main(["-C", str(head), "review", "--person", HEAD]) == 0
+    seen = capsys.readouterr().out
+    assert branch in seen and "Chờ duyệt" in seen
+    assert (
+        main(["-C", str(head), "reject", branch, "--person", HEAD, "--ly-do", "Thiếu mục tiêu bài học"]) == 0
+    )
+
+    # the teacher sees why
+    capsys.readouterr()
+    assert main(["-C", str(teacher), "status", "--person", TEACHER]) == 0
+    assert "Thiếu mục tiêu bài học" in capsys.readouterr().out
+
+    # the teacher fixes the plan on the same branch and submits again
+    git(teacher, "switch", "-q", branch)
+    git(teacher, "pull", "-q", "--ff-only", "origin", branch)
+    (teacher / PLAN).write_bytes(make_pdf("Kế hoạch bài dạy tuần 20 – Toán 7A (bản 2, có mục tiêu)"))
+    _sign_as(teacher, PLAN, TEACHER, "giao-vien")
+    git(teacher, "add", PLAN)
+    assert main(["-C", str(teacher), "submit", "--person", TEACHER, "--title", "Tuần 20 Toán 7A"]) == 0
+
+    # a plain approval without the tổ trưởng's signature cannot land on main
+    code = main(["-C", str(head), "approve", branch, "--person", HEAD])
+    assert code == ExitCode.UNSIGNED
+    assert git(head, "rev-parse", "HEAD").stdout == git(head, "rev-parse", "origin/main").stdout
+
+    # approval with his counter-signature: merged with Duyet-boi, accepted by the server hook
+    p12 = REPO_ROOT / f"scripts/demo_pki/people/{HEAD}.p12"
+    assert (
+        main(["-C", str(head), "approve", branch, "--person", HEAD, "--role", "to-truong", "--p12", str(p12)])
+        == 0
+    )
+    message = git(server, "log", "-1", "--format=%B", "main").stdout
+    assert f"Duyet-boi: {HEAD}" in message
+    assert git(server, "cat-file", "-e", f"main:{PLAN}", check=False).returncode == 0
+    capsys.readouterr()
+    assert main(["-C", str(teacher), "status", "--person", TEACHER]) == 0
+    assert "đã duyệt" in capsys.readouterr().out

@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", required=True, metavar=t("cli.metavar-level"), help=t("cli.init.level"))
     p.add_argument("--name", metavar=t("cli.metavar-title"), help=t("cli.init.name"))
     p.add_argument("--trust", action="append", choices=("vn",), help=t("cli.init.trust"))
+    p.add_argument("--ci", action="append", choices=("github", "forgejo", "gitlab"), help=t("cli.init.ci"))
 
     p = add("trust")
     actions = p.add_subparsers(
@@ -140,8 +141,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
     p.add_argument("--visible", action="store_true", help=t("cli.sign.visible"))
 
+    def who_and_remote(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--person", metavar=t("cli.metavar-person"), help=t("cli.opt-person"))
+        p.add_argument(
+            "--remote", default="origin", metavar=t("cli.metavar-remote"), help=t("cli.opt-remote")
+        )
+
+    p = add("submit")
+    p.add_argument("paths", nargs="*", metavar=t("cli.metavar-path"), help=t("cli.submit.paths"))
+    p.add_argument("--title", metavar=t("cli.metavar-title"), help=t("cli.submit.title"))
+    p.add_argument("--no-push", action="store_true", help=t("cli.submit.no-push"))
+    who_and_remote(p)
+
+    p = add("review")
+    p.add_argument("--all", action="store_true", help=t("cli.review.all"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+    who_and_remote(p)
+
+    p = add("approve")
+    p.add_argument("branch", metavar=t("cli.metavar-branch"), help=t("cli.approve.branch"))
+    p.add_argument("--role", default="to-truong", metavar=t("cli.metavar-role"), help=t("cli.approve.role"))
+    p.add_argument("--p12", metavar=t("cli.metavar-file"), help=t("cli.sign.p12"))
+    p.add_argument("--pkcs11-lib", metavar=t("cli.metavar-file"), help=t("cli.sign.pkcs11-lib"))
+    p.add_argument("--token", metavar=t("cli.metavar-title"), help=t("cli.sign.token"))
+    p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
+    who_and_remote(p)
+
+    p = add("reject")
+    p.add_argument("branch", metavar=t("cli.metavar-branch"), help=t("cli.reject.branch"))
+    p.add_argument("--ly-do", required=True, metavar=t("cli.metavar-reason"), help=t("cli.reject.reason"))
+    who_and_remote(p)
+
+    p = add("status")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+    who_and_remote(p)
+
     p = add("install-server-hook")
     p.add_argument("bare_repo", metavar=t("cli.metavar-dir"), help=t("cli.install-server-hook.repo"))
+
+    p = add("log")
+    p.add_argument("path", nargs="?", metavar=t("cli.metavar-path"), help=t("cli.log.path"))
+    p.add_argument("--person", metavar="P", help=t("cli.log.person"))
+    p.add_argument("--since", metavar="YYYY-MM-DD", help=t("cli.log.since"))
+    p.add_argument("--all", action="store_true", help=t("cli.log.all"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
     p = add("validate-config")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
@@ -157,6 +200,12 @@ COMMANDS = {
     "trust": "hoso.commands.trust",
     "sign": "hoso.commands.sign",
     "install-server-hook": "hoso.commands.install_server_hook",
+    "log": "hoso.commands.log",
+    "submit": "hoso.commands.submit",
+    "review": "hoso.commands.review",
+    "approve": "hoso.commands.approve",
+    "reject": "hoso.commands.reject",
+    "status": "hoso.commands.status",
 }
 
 

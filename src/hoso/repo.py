@@ -351,6 +351,16 @@ class Change:
     new_mode: str
 
 
+def trailer_values(text: str, key: str) -> list[str]:
+    """Values of `Key: value` lines of `text` (git's trailer convention, case-insensitive)."""
+    wanted = key.lower() + ":"
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.lower().startswith(wanted) and line.split(":", 1)[1].strip()
+    ]
+
+
 @dataclass
 class Commit:
     oid: str
@@ -359,40 +369,60 @@ class Commit:
     author: str
     message: str
     changes: list[Change]
+    email: str = ""  # author email
+    notes: str = ""  # git notes attached to the commit (only when asked for)
 
     def trailers(self, key: str) -> list[str]:
         """Values of `Key: value` lines of the message (git's trailer convention, case-insensitive)."""
-        wanted = key.lower() + ":"
-        return [
-            line.split(":", 1)[1].strip()
-            for line in self.message.splitlines()
-            if line.lower().startswith(wanted) and line.split(":", 1)[1].strip()
-        ]
+        return trailer_values(self.message, key)
+
+    def note_trailers(self, key: str) -> list[str]:
+        return trailer_values(self.notes, key)
 
 
-def commits(root: Path, revs: Sequence[str]) -> list[Commit]:
+def commits(
+    root: Path,
+    revs: Sequence[str],
+    *,
+    since: str | None = None,
+    merge_changes: bool = False,
+    notes: bool = False,
+) -> list[Commit]:
     """Commits selected by `revs` (e.g. ["A..B"] or [new, "--not", "--all"]), oldest first.
 
     Two git calls whatever the number of commits: one `log` for the metadata, one
     `diff-tree --stdin` for every commit's changes against its first parent.
+
+    `since` is passed to git as `--since` (committer date). With `merge_changes`, a merge's
+    changes are those against its first parent (what the merge brought to the branch);
+    otherwise a merge has none. With `notes`, every notes ref's text is read into `notes`.
     """
-    fmt = "%H%x1f%P%x1f%cI%x1f%an%x1f%B%x1e"
-    raw = run_git(root, ["log", "--reverse", f"--format={fmt}", *revs]).decode("utf-8", "replace")
+    fmt = "%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f" + ("%N" if notes else "") + "%x1f%B%x1e"
+    args = ["log", "--reverse", f"--format={fmt}"]
+    if since:
+        args.append(f"--since={since}")
+    if notes:
+        args.append("--notes=*")
+    raw = run_git(root, [*args, *revs]).decode("utf-8", "replace")
     found: list[Commit] = []
     for rec in raw.split("\x1e"):
         rec = rec.strip("\n")
         if not rec:
             continue
-        oid, parents, date, author, message = rec.split("\x1f", 4)
-        found.append(Commit(oid, parents.split(), date, author, message, []))
+        oid, parents, date, author, email, note, message = rec.split("\x1f", 6)
+        found.append(Commit(oid, parents.split(), date, author, message, [], email, note.strip("\n")))
     if not found:
         return found
     by_oid = {c.oid: c for c in found}
     # merges are judged through the commits they bring in, which are in the range themselves
-    plain = "".join(c.oid + "\n" for c in found if len(c.parents) <= 1)
-    if plain:
+    lines = [c.oid for c in found if len(c.parents) <= 1]
+    if merge_changes:
+        lines += [f"{c.oid} {c.parents[0]}" for c in found if len(c.parents) > 1]
+    if lines:
         out = run_git(
-            root, ["diff-tree", "--stdin", "-r", "-z", "--root", "--no-renames"], input_bytes=plain.encode()
+            root,
+            ["diff-tree", "--stdin", "-r", "-z", "--root", "--no-renames"],
+            input_bytes="".join(line + "\n" for line in lines).encode(),
         )
         tokens = out.split(b"\0")
         current: Commit | None = None
@@ -410,6 +440,47 @@ def commits(root: Path, revs: Sequence[str]) -> list[Commit]:
                 current = by_oid[tok.strip()]
             i += 1
     return found
+
+
+@dataclass(frozen=True)
+class NoteStamp:
+    """Who first attached a note to a commit, and when (from the notes refs' own history)."""
+
+    date: str
+    author: str
+    email: str
+
+
+def note_stamps(root: Path) -> dict[str, NoteStamp]:
+    """Annotated commit id -> first note's date and author, for every notes ref, in one git call."""
+    fmt = "%x1e%cI%x1f%an%x1f%ae"
+    raw = run_git(
+        root, ["log", "--reverse", f"--format={fmt}", "--raw", "-z", "--no-renames", "--glob=refs/notes/*"]
+    )
+    stamps: dict[str, NoteStamp] = {}
+    for rec in raw.split(b"\x1e"):
+        tokens = rec.split(b"\0")
+        if len(tokens) < 2:
+            continue
+        date, author, email = tokens[0].decode("utf-8", "replace").strip().split("\x1f", 2)
+        for i in range(1, len(tokens) - 1, 2):
+            meta = tokens[i].decode("utf-8", "replace").strip()
+            if meta.startswith(":") and meta.split()[-1] in ("A", "M"):
+                annotated = tokens[i + 1].decode("utf-8", "replace").replace("/", "")
+                stamps.setdefault(annotated, NoteStamp(date, author, email))
+    return stamps
+
+
+def has_commits(root: Path, rev: str = "HEAD") -> bool:
+    """Whether `rev` names a commit (False in a repository with no commit yet)."""
+    proc = subprocess.run(
+        ["git", "rev-parse", "-q", "--verify", rev + "^{commit}"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.returncode == 0
 
 
 def is_ancestor(root: Path, old: str, new: str) -> bool:

@@ -39,7 +39,7 @@ def _secret(env: str, prompt_key: str) -> str:
 
 
 @contextlib.contextmanager
-def _signer(args: argparse.Namespace) -> Iterator[Any]:
+def signer_from_args(args: argparse.Namespace) -> Iterator[Any]:
     from hoso.pdf import sign
 
     if args.p12:
@@ -73,38 +73,43 @@ def _fingerprint(signer: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     root, _ = repo_root(args.repo)
     config = load_config(root)
-    if args.role not in (*ROLES, SIGNER_SEAL):
-        raise UsageError("sign.bad-role", value=args.role, choices=", ".join((*ROLES, SIGNER_SEAL)))
     path = Path(args.file)
     if not path.is_file():
         raise NotFoundError("sign.file-missing", path=args.file)
-    data = path.read_bytes()
-    now = datetime.now().astimezone()
-    with _signer(args) as signer:
-        fp = _fingerprint(signer)
-        person_id, label = _who(config, fp, args.role, now)
-        count = _existing_signatures(data)
-        from hoso.pdf.sign import Appearance, sign_pdf
-
-        appearance = (
-            Appearance([role_name(args.role) if args.role != SIGNER_SEAL else label, label])
-            if args.visible
-            else None
-        )
-        try:
-            signed = sign_pdf(
-                data,
-                signer,
-                field_name=f"Sig{count + 1}-{person_id}",
-                reason=t("sign.reason", role=role_name(args.role) if args.role != SIGNER_SEAL else label),
-                appearance=appearance,
-            )
-        except Exception as exc:  # pyHanko refuses some files (encrypted, broken xref…)
-            raise HosoError("sign.failed", ExitCode.FORMAT, path=args.file, detail=str(exc)[:300]) from exc
-    write_atomic(path, signed)
+    with signer_from_args(args) as signer:
+        sign_file(config, path, args.role, signer, visible=args.visible, shown=args.file)
     out(str(path))
-    err(t("sign.done", path=args.file, who=label, role=role_name(args.role)))
     return int(ExitCode.OK)
+
+
+def sign_file(
+    config: Any, path: Path, role: str, signer: Any, *, visible: bool = False, shown: str = ""
+) -> str:
+    """Append `signer`'s signature in `role` to the PDF at `path`; return the signer's person id.
+
+    Used by `hoso sign` and by `hoso approve` (counter-signing before the approval merge).
+    """
+    if role not in (*ROLES, SIGNER_SEAL):
+        raise UsageError("sign.bad-role", value=role, choices=", ".join((*ROLES, SIGNER_SEAL)))
+    shown = shown or str(path)
+    data = path.read_bytes()
+    person_id, label = _who(config, _fingerprint(signer), role, datetime.now().astimezone())
+    from hoso.pdf.sign import Appearance, sign_pdf
+
+    title = role_name(role) if role != SIGNER_SEAL else label
+    try:
+        signed = sign_pdf(
+            data,
+            signer,
+            field_name=f"Sig{_existing_signatures(data) + 1}-{person_id}",
+            reason=t("sign.reason", role=title),
+            appearance=Appearance([title, label]) if visible else None,
+        )
+    except Exception as exc:  # pyHanko refuses some files (encrypted, broken xref…)
+        raise HosoError("sign.failed", ExitCode.FORMAT, path=shown, detail=str(exc)[:300]) from exc
+    write_atomic(path, signed)
+    err(t("sign.done", path=shown, who=label, role=role_name(role)))
+    return person_id
 
 
 def _who(config: Any, fp: str, role: str, now: datetime) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from hoso.errors import HosoError
 from hoso.evidence import EvidenceCache
 from hoso.rules import formats, hygiene, placement, signatures
 from hoso.rules.base import Context, Finding, Rule, Subject
@@ -50,11 +51,21 @@ def run(subjects: Iterable[Subject], ctx: Context, rules: Sequence[Rule] = RULES
     return Result(done, found)
 
 
-def run_range(root: Path, old: str | None, new: str, *, ref: str | None, cache: EvidenceCache) -> Result:
+def run_range(
+    root: Path,
+    old: str | None,
+    new: str,
+    *,
+    ref: str | None,
+    cache: EvidenceCache,
+    accepted_at: str | None = None,
+) -> Result:
     """Judge a pushed range: the new content of every changed record, and every commit's history.
 
     `old` None means a new branch: its commits are those not reachable from any existing ref.
     Configuration and trust anchors are read from `new` itself, never from a work tree.
+    `accepted_at`: the protected branch's commit before this range (default: where `new` forked
+    from the protected branch); records in its tree are the school's, the others drafts.
     """
     from hoso.config import load_config
     from hoso.records import RECORDS_DIR
@@ -81,6 +92,7 @@ def run_range(root: Path, old: str | None, new: str, *, ref: str | None, cache: 
             all_paths=frozenset(e.path for e in tree_entries(root, new, RECORDS_DIR)),
             allow_pending=not protected,
         )
+        ctx.memo["accepted"] = _accepted_records(root, new, branch, accepted_at)
         result = run((Subject(e) for e in diff_entries(root, old, new, RECORDS_DIR)), ctx)
         today = date.today()
         for commit in pushed:
@@ -90,3 +102,23 @@ def run_range(root: Path, old: str | None, new: str, *, ref: str | None, cache: 
     finally:
         source.close()
     return result
+
+
+def _accepted_records(root: Path, new: str, branch: str, at: str | None) -> set[str]:
+    """Records already on the protected branch where `new` forked from it: the school's records.
+
+    A record that exists only on a submission branch is a draft: its author may replace it
+    freely until it is approved.
+    """
+    from hoso.records import RECORDS_DIR
+    from hoso.repo import run_git, tree_entries
+
+    if at is not None:
+        return {e.path for e in tree_entries(root, at, RECORDS_DIR)}
+    for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
+        try:
+            base = run_git(root, ["merge-base", new, ref]).decode().strip()
+        except HosoError:
+            continue
+        return {e.path for e in tree_entries(root, base, RECORDS_DIR)}
+    return set()

@@ -19,7 +19,7 @@ from hoso.config.vocab import RETENTION_PERMANENT
 from hoso.errors import ExitCode
 from hoso.messages import t
 from hoso.records import PathProblem, is_record_area, parse_path, year_span
-from hoso.repo import ZERO_OID, Change, Commit, Entry
+from hoso.repo import Change, Commit, Entry
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import DA_DUYET, compute
 
@@ -128,14 +128,15 @@ def _record_change(change: Change, commit: Commit, ctx: Context, today: date) ->
     if change.status == "D":
         yield from _deletion(change, commit, ctx, today)
         return
-    old_status = _status_of(change.old_oid, path, ctx) if change.old_oid != ZERO_OID else None
-    if old_status == DA_DUYET:
-        old = ctx.read(Entry(path, change.old_mode, change.old_oid, 0))
-        new = ctx.read(Entry(path, change.new_mode, change.new_oid, 0))
-        if not new.startswith(old):
-            yield _finding(path, "history.rewrite-approved", commit)
-        return  # appended: what was added is judged by the signature policy on the new version
-    if not reasons:
+    old = ctx.read(Entry(path, change.old_mode, change.old_oid, 0))
+    new = ctx.read(Entry(path, change.new_mode, change.new_oid, 0))
+    if new.startswith(old):
+        return  # appended (a counter-signature): what was added is judged by the signature policy
+    if path not in ctx.memo.get("accepted", set()):
+        return  # a draft that only exists on its submission branch: its author may replace it
+    if _status_of(change.old_oid, path, ctx) == DA_DUYET:
+        yield _finding(path, "history.rewrite-approved", commit)
+    elif not reasons:
         yield _finding(path, "history.reason-missing", commit)
 
 

@@ -1,0 +1,61 @@
+"""`hoso reject BRANCH --ly-do "…"`: send a submission back with a reason.
+
+The rejection is an empty commit on the submission branch carrying `Tu-choi-boi:` and
+`Ly-do:` trailers: it travels with the branch, so the submitter sees it (`hoso status`), and
+it stays in history as part of the audit trail.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from hoso.approvals import PREFIX, REASON, REJECTED_BY, ApprovalError, git_ok, has_remote, whoami
+from hoso.commands._common import err, repo_root
+from hoso.config import load_config
+from hoso.errors import ExitCode, UsageError
+from hoso.messages import t
+from hoso.repo import git_env
+
+
+def run(args: argparse.Namespace) -> int:
+    import subprocess
+
+    root, _ = repo_root(args.repo)
+    config = load_config(root)
+    person = whoami(root, config, args.person)
+    reason = " ".join(args.ly_do.split())
+    if not reason:
+        raise UsageError("reject.reason-needed")
+    branch = args.branch.removeprefix(f"{args.remote}/")
+    if not branch.startswith(PREFIX):
+        raise UsageError("approvals.not-submission", branch=args.branch)
+    remote = args.remote if has_remote(root, args.remote) else None
+    if remote:
+        git_ok(root, "fetch", "-q", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+    source = f"{remote}/{branch}" if remote else branch
+    tip = git_ok(root, "rev-parse", "--verify", "-q", source).stdout.strip()
+    if not tip:
+        raise ApprovalError("approvals.no-branch", ExitCode.NOT_FOUND, branch=branch)
+    message = f"{t('reject.subject')}\n\n{REJECTED_BY}: {person}\n{REASON}: {reason}\n"
+    # commit-tree: the rejection commit is made without touching anyone's work tree
+    proc = subprocess.run(
+        ["git", "commit-tree", f"{tip}^{{tree}}", "-p", tip, "-F", "-"],
+        cwd=root,
+        env=git_env(),
+        input=message,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise ApprovalError("approvals.git-failed", detail=proc.stderr.strip()[:300])
+    commit = proc.stdout.strip()
+    if remote:
+        pushed = git_ok(root, "push", remote, f"{commit}:refs/heads/{branch}")
+        if pushed.returncode != 0:
+            raise ApprovalError("approvals.git-failed", detail=pushed.stderr.strip()[:300])
+        git_ok(root, "fetch", "-q", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+    else:
+        git_ok(root, "update-ref", f"refs/heads/{branch}", commit, tip)
+    err(t("reject.done", branch=branch, reason=reason))
+    return int(ExitCode.OK)
