@@ -19,6 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from gen_repo import generate, template_pdf, timed
 
+from hoso.evidence import cache_dir
+
 HOSO = [sys.executable, "-m", "hoso"]
 
 
@@ -27,7 +29,7 @@ def bench(size: int, repeat: int, workdir: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     generate(repo, size)
     gen = time.perf_counter() - t0
-    cache = repo / ".hoso"
+    cache = cache_dir(repo)
     cold = timed([*HOSO, "check", "--all"], repo, repeat, lambda: shutil.rmtree(cache, True))
     warm = timed([*HOSO, "check", "--all"], repo, repeat)
     new = repo / "records/2024-2025/gv/giao-vien-0000/ke-hoach-bai-day/ban-moi.pdf"

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from gen_repo import MARK, template_pdf, timed
 
+from hoso.evidence import cache_dir
 from hoso.pdf.sign import load_signer, sign_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         for f in files:
             subprocess.run(["pdfsig", str(f)], capture_output=True, check=False)
         pdfsig_all = time.perf_counter() - t0
-        cache = repo / ".hoso"
+        cache = cache_dir(repo)
         cold = timed([*HOSO, "check", "--all"], repo, 1, lambda: shutil.rmtree(cache, True))
         warm = timed([*HOSO, "check", "--all"], repo, args.repeat)
         shutil.move(Path(tmp) / "ban-moi.pdf", repo / FOLDER / "ban-moi.pdf")

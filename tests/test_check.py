@@ -104,12 +104,13 @@ def test_cache_does_not_change_verdicts(school_repo: School, capsys) -> None:
     rel = gv_path(GV)
     school_repo.write(rel, HTML_AS_PDF)
     first = cli(capsys, "check", rel)
-    second = cli(capsys, "check", rel)  # from .hoso/cache.sqlite
+    second = cli(capsys, "check", rel)  # from .git/hoso/cache.sqlite
     third = cli(capsys, "check", "--no-cache", rel)
     assert first.out == second.out == third.out
     assert first.code == second.code == third.code == ExitCode.FORMAT
-    assert (school_repo.root / ".hoso" / "cache.sqlite").exists()
-    assert school_repo.git("status", "--porcelain", "--", ".hoso").stdout == ""  # cache is ignored
+    assert (school_repo.root / ".git" / "hoso" / "cache.sqlite").exists()  # never in the work tree
+    assert "!!" not in school_repo.git("status", "--porcelain", "--ignored").stdout  # nothing to ignore
+    assert not (school_repo.root / ".hoso").exists()
 
 
 def test_outside_git(tmp_path, capsys) -> None:

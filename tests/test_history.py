@@ -257,3 +257,23 @@ def test_submit_reject_fix_approve_between_two_clones(server: Path, tmp_path: Pa
     capsys.readouterr()
     assert main(["-C", str(teacher), "status", "--person", TEACHER]) == 0
     assert "đã duyệt" in capsys.readouterr().out
+
+
+def test_first_push_into_an_empty_server_is_accepted(tmp_path: Path, isolated_env: Path) -> None:
+    """The root commit founds the repository (configuration included); later config needs a merge."""
+    bare = tmp_path / "moi.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    assert main(["install-server-hook", str(bare)]) == 0
+    work = tmp_path / "khoi-tao"
+    assert main(["init", str(work), "--level", "thcs"]) == 0
+    people = work / "people.yml"
+    people.write_text((REPO_ROOT / "people.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    commit(work, "Khởi tạo kho hồ sơ")
+    git(work, "remote", "add", "origin", str(bare))
+    proc = push(work)
+    assert proc.returncode == 0, proc.stderr
+    assert "history.governance" in proc.stderr  # reported, as a warning
+    people.write_text(people.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    commit(work, "sửa people.yml")
+    proc = push(work)
+    assert proc.returncode != 0 and "history.governance-direct" in proc.stderr

@@ -188,3 +188,35 @@ def test_usb_token_through_pkcs11(demo_copy: Path, token: str, capsys, monkeypat
     assert run.code == ExitCode.OK, run.text
     assert record.read_bytes().startswith(before)
     assert cli(capsys, "verify", RECORD).code == ExitCode.OK
+
+
+def test_visible_signature_with_a_handwritten_signature_image(demo_copy: Path, capsys, monkeypatch) -> None:
+    """NĐ 30/2020: the signature image sits between the title and the name in the visible box."""
+    from PIL import Image, ImageDraw
+
+    png = demo_copy / "chu-ky.png"
+    image = Image.new("RGBA", (300, 120), (0, 0, 0, 0))  # transparent, blue ink
+    ImageDraw.Draw(image).line([(10, 90), (80, 20), (140, 100), (290, 30)], fill=(20, 40, 180, 255), width=6)
+    image.save(png)
+    monkeypatch.setenv("HOSO_P12_PASSPHRASE", "demo")
+    before = (demo_copy / RECORD).stat().st_size
+    run = cli(
+        capsys, "sign", RECORD, "--role", "hieu-truong", "--p12", str(PRINCIPAL_P12), "--image", str(png)
+    )
+    assert run.code == ExitCode.OK, run.text
+    appended = (demo_copy / RECORD).read_bytes()[before:]
+    assert b"/Subtype /Image" in appended  # the picture is in the new signature's appearance
+    assert cli(capsys, "verify", RECORD).code == ExitCode.OK
+    (demo_copy / "khong-phai-anh.png").write_text("x")
+    bad = cli(
+        capsys,
+        "sign",
+        RECORD,
+        "--role",
+        "hieu-truong",
+        "--p12",
+        str(PRINCIPAL_P12),
+        "--image",
+        "khong-phai-anh.png",
+    )
+    assert bad.code == ExitCode.USAGE and "Traceback" not in bad.text

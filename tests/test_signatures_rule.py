@@ -34,6 +34,7 @@ from conftest import REPO_ROOT, VENV_BIN, Run, School, cli, git
 from hoso.cli import main
 from hoso.config import load_config
 from hoso.errors import ExitCode
+from hoso.evidence import cache_dir
 from hoso.messages import vi
 from hoso.pdf import pki
 
@@ -369,7 +370,7 @@ def test_two_processes_share_an_empty_cache(school: School) -> None:
     }
     for rel, name in paths.items():
         school.write(rel, record(name))
-    shutil.rmtree(school.root / ".hoso", ignore_errors=True)
+    shutil.rmtree(cache_dir(school.root), ignore_errors=True)
     args = [sys.executable, "-m", "hoso", "check", "--all", "--format", "json"]
     procs = [
         subprocess.Popen(args, cwd=school.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -383,7 +384,7 @@ def test_two_processes_share_an_empty_cache(school: School) -> None:
     data = json.loads(results[0][1])
     assert (data["checked"], data["exit_code"], data["findings"]) == (3, 0, [])
     # both wrote the cache; a third run answers from it, with the same verdict
-    assert (school.root / ".hoso" / "cache.sqlite").is_file()
+    assert (cache_dir(school.root) / "cache.sqlite").is_file()
     again = hoso_process(school.root, "check", "--all", "--format", "json")
     assert (again.code, again.out) == (ExitCode.OK, results[0][1])
 

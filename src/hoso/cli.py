@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", metavar=t("cli.metavar-title"), help=t("cli.sign.token"))
     p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
     p.add_argument("--visible", action="store_true", help=t("cli.sign.visible"))
+    p.add_argument("--image", metavar=t("cli.metavar-file"), help=t("cli.sign.image"))
 
     def who_and_remote(p: argparse.ArgumentParser) -> None:
         p.add_argument("--person", metavar=t("cli.metavar-person"), help=t("cli.opt-person"))

@@ -1,6 +1,8 @@
 """Facts about a blob, computed once and cached in SQLite by git blob id.
 
-The cache lives in `.hoso/cache.sqlite` (git-ignored). A fact's key is (kind, blob id,
+The cache lives inside the git directory (`.git/hoso/cache.sqlite`, or `hoso/` in a bare
+repository), where nothing can commit it: a cache that arrived with pushed content could
+vouch for forged signatures. Outside git it is `.hoso/` (git-ignored). A fact's key is (kind, blob id,
 context), where the context digests whatever else the fact depends on (the policy version
 for format facts; trust/ and people.yml for signature facts). Two processes may share the
 cache: SQLite's WAL mode and a busy timeout serialise their writes.
@@ -14,7 +16,24 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = ".hoso"
+CACHE_DIR = ".hoso"  # outside a git repository only
+
+
+def cache_dir(root: Path) -> Path:
+    """Where the cache of `root` lives; no git call (this runs in every hook)."""
+    dot_git = root / ".git"
+    if dot_git.is_dir():
+        return dot_git / "hoso"
+    if dot_git.is_file():  # a linked work tree or a submodule: "gitdir: <path>"
+        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            target = Path(text.removeprefix("gitdir:").strip())
+            return (target if target.is_absolute() else root / target) / "hoso"
+    if (root / "HEAD").is_file() and (root / "objects").is_dir():  # a bare repository
+        return root / "hoso"
+    return root / CACHE_DIR
+
+
 CACHE_FILE = "cache.sqlite"
 SCHEMA = 1
 
@@ -23,7 +42,7 @@ class EvidenceCache:
     def __init__(self, root: Path | None) -> None:
         self._db: sqlite3.Connection | None = None
         if root is not None:
-            self._db = _open(root / CACHE_DIR)
+            self._db = _open(cache_dir(root))
 
     def get(self, kind: str, oid: str, context: str) -> dict[str, Any] | None:
         if self._db is None:

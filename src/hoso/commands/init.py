@@ -23,6 +23,12 @@ from hoso.repo import git_env
 from hoso.writes import write_new
 
 INIT_LEVELS = ("thcs", "thpt", "nhieu-cap", "tieu-hoc", "mam-non")
+# `--ci FORGE`: where each forge looks for its CI configuration, and the template written there
+CI_FILES = {
+    "github": (".github/workflows/hoso.yml", "ci/github.yml"),
+    "forgejo": (".forgejo/workflows/hoso.yml", "ci/forgejo.yml"),
+    "gitlab": (".gitlab-ci.yml", "ci/gitlab.yml"),
+}
 
 
 def template(name: str) -> str:
@@ -66,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
         "trust/README.md": template("trust-README.md"),
         "site_src/index.md": t("init.site-index"),
     }
+    for forge in dict.fromkeys(args.ci or []):  # argparse has checked the names
+        path, name = CI_FILES[forge]
+        files[path] = template(name)
     for rel, text in files.items():
         try:
             write_new(target / rel, text.encode("utf-8"))

@@ -77,13 +77,39 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise NotFoundError("sign.file-missing", path=args.file)
     with signer_from_args(args) as signer:
-        sign_file(config, path, args.role, signer, visible=args.visible, shown=args.file)
+        image = _image(args.image) if args.image else None
+        sign_file(
+            config,
+            path,
+            args.role,
+            signer,
+            visible=args.visible or image is not None,
+            shown=args.file,
+            image=image,
+        )
     out(str(path))
     return int(ExitCode.OK)
 
 
+def _image(name: str) -> bytes:
+    path = Path(name)
+    if not path.is_file():
+        raise NotFoundError("sign.image-missing", path=name)
+    data = path.read_bytes()
+    if not data.startswith((b"\x89PNG", b"\xff\xd8\xff")):
+        raise UsageError("sign.image-format", path=name)
+    return data
+
+
 def sign_file(
-    config: Any, path: Path, role: str, signer: Any, *, visible: bool = False, shown: str = ""
+    config: Any,
+    path: Path,
+    role: str,
+    signer: Any,
+    *,
+    visible: bool = False,
+    shown: str = "",
+    image: bytes | None = None,
 ) -> str:
     """Append `signer`'s signature in `role` to the PDF at `path`; return the signer's person id.
 
@@ -103,7 +129,7 @@ def sign_file(
             signer,
             field_name=f"Sig{_existing_signatures(data) + 1}-{person_id}",
             reason=t("sign.reason", role=title),
-            appearance=Appearance([title, label]) if visible else None,
+            appearance=Appearance([title, label], image=image) if visible else None,
         )
     except Exception as exc:  # pyHanko refuses some files (encrypted, broken xref…)
         raise HosoError("sign.failed", ExitCode.FORMAT, path=shown, detail=str(exc)[:300]) from exc

@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "cli.check.staged": "check the staged versions (git add); used by pre-commit",
     "cli.check.all": "check every record in the repository",
     "cli.check.summary": "also print a summary table by school year and owner level",
-    "cli.check.no-cache": "do not use the .hoso/ cache",
+    "cli.check.no-cache": "do not use the cache (.git/hoso/)",
     "cli.add.help": "place a PDF at its right path under records/ (never overwrites)",
     "cli.add.description": (
         "Copy FILE to records/<year>/<owner>/<type>/<name>.pdf, the name made from --title\n"
@@ -183,6 +183,9 @@ MESSAGES: dict[str, str] = {
     "cli.sign.token": "the token's label",
     "cli.sign.key-label": "label of the key and certificate on the token (when it holds several)",
     "cli.sign.visible": "add a visible signature box on the first page",
+    "cli.sign.image": "image of the handwritten signature (transparent PNG, blue) or of the seal (red) inside the signature box, per Decree 30/2020",
+    "sign.image-missing": "image '{path}' not found",
+    "sign.image-format": "'{path}' is not a PNG or JPEG image",
     "sign.prompt-passphrase": "Certificate file passphrase:",
     "sign.prompt-pin": "Token PIN:",
     "sign.no-secret": "no passphrase/PIN: set {env} or run in a terminal to be asked",

@@ -40,7 +40,7 @@ MESSAGES: dict[str, str] = {
     "cli.check.staged": "kiểm tra bản đã git add (dùng trong pre-commit)",
     "cli.check.all": "kiểm tra toàn bộ hồ sơ trong kho",
     "cli.check.summary": "in thêm bảng tổng hợp theo năm học và cấp sở hữu",
-    "cli.check.no-cache": "không dùng bộ nhớ đệm .hoso/",
+    "cli.check.no-cache": "không dùng bộ nhớ đệm (.git/hoso/)",
     "cli.add.help": "đặt một tệp PDF vào đúng chỗ trong records/ (không bao giờ ghi đè)",
     "cli.add.description": (
         "Sao chép TỆP vào records/<năm học>/<chủ sở hữu>/<loại>/<tên>.pdf, tên tệp lấy từ --title\n"
@@ -197,6 +197,9 @@ MESSAGES: dict[str, str] = {
     "cli.sign.token": "nhãn (label) của token",
     "cli.sign.key-label": "nhãn của khóa và chứng thư trên token (nếu token có nhiều khóa)",
     "cli.sign.visible": "thêm ô chữ ký nhìn thấy được ở trang đầu",
+    "cli.sign.image": "ảnh chữ ký tay (PNG nền trong, mực xanh) hoặc ảnh con dấu (đỏ) đặt trong ô chữ ký, theo Nghị định 30/2020",
+    "sign.image-missing": "không tìm thấy ảnh '{path}'",
+    "sign.image-format": "'{path}' không phải ảnh PNG hoặc JPEG",
     "sign.prompt-passphrase": "Mật khẩu tệp chứng thư:",
     "sign.prompt-pin": "Mã PIN của token:",
     "sign.no-secret": "chưa có mật khẩu/PIN: đặt biến môi trường {env} hoặc chạy lệnh ở cửa sổ dòng lệnh để được hỏi",

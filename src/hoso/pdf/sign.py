@@ -44,12 +44,14 @@ class Appearance:
     """A visible signature: a bordered box with a few lines of text (first line bold).
 
     `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page;
-    `page` is 0-based.
+    `page` is 0-based. `image` (PNG or JPEG bytes) follows NĐ 30/2020: the handwritten
+    signature (or the seal) between the title (first line) and the name (last line).
     """
 
     lines: Sequence[str]
     box: tuple[float, float, float, float] = (330.0, 60.0, 550.0, 130.0)
     page: int = 0
+    image: bytes | None = None
 
 
 # ---- signers -----------------------------------------------------------------------------
@@ -268,6 +270,17 @@ def render_appearance(appearance: Appearance) -> bytes:
     lines = list(appearance.lines) or [""]
     size = max(5.0, min(10.0, (height - 8) / (len(lines) * 1.25)))
     y = height - 4 - size
+    if appearance.image is not None:
+        from reportlab.lib.utils import ImageReader
+
+        # title at the top, name at the bottom, the signature image in the space between
+        picture = ImageReader(io.BytesIO(appearance.image))
+        room = max(1.0, height - 8 - 2.5 * size)
+        c.drawImage(picture, 5, 4 + size * 1.25, width - 10, room, mask="auto", preserveAspectRatio=True)
+        if len(lines) > 1:
+            lines = [lines[0], *([""] * max(0, int(room // (size * 1.25)))), *lines[1:]]
+            size = max(5.0, min(size, (height - 8) / (len(lines) * 1.25)))
+            y = height - 4 - size
     for i, line in enumerate(lines):
         c.saveState()  # keeps the text render mode (Tr) of the first line from leaking
         text = c.beginText(5, y)

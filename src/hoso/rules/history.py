@@ -102,7 +102,8 @@ def check_commit(
 ) -> Iterator[Finding]:
     for change in commit.changes:
         if is_governance(change.path):
-            if protected and direct:
+            # a root commit founds the repository: nobody could have approved it through a merge
+            if protected and direct and commit.parents:
                 yield _finding(change.path, "history.governance-direct", commit)
             else:
                 yield _finding(change.path, "history.governance", commit, severity="warning")
