@@ -1,0 +1,354 @@
+"""The audit trail: who submitted, approved, rejected, corrected, deleted what, and when.
+
+Everything comes from one pass over history: `repo.commits()` (one `git log` and one
+`git diff-tree --stdin` for the whole range), plus at most one `git cat-file --batch-check`
+(blob sizes, to tell an appended signature from a rewrite) and one `git log` over the notes
+refs (who attached a rejection note, and when). The number of git processes does not grow
+with the number of commits.
+
+Event kinds, decided per commit:
+
+- ``nop``: a record added;
+- ``duyet``: a merge carrying ``Duyet-boi: <person-id>`` trailers, with the paths it brought;
+- ``tu-choi``: a commit, merge or note carrying ``Tu-choi-boi: <person-id>``;
+- ``sua``: a record modified (a correction, normally with ``Ly-do``);
+- ``ky-bo-sung``: a record appended to (a counter-signature). Without reading blobs: a change
+  of a version that an earlier ``Duyet-boi`` merge brought is approval flow (approved records
+  are append-only); otherwise, without a ``Ly-do``, a version that grew is taken as appended;
+- ``xoa``: a record deleted (with ``Quyet-dinh-huy``);
+- ``cau-hinh``: catalog.yml, people.yml, locks.yml or trust/ changed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from hoso.config.loader import PEOPLE_FILE, read_yaml
+from hoso.errors import ConfigError, NotFoundError
+from hoso.records import is_record_area
+from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, commits, has_commits, note_stamps
+from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
+
+APPROVED_BY = "Duyet-boi"
+REJECTED_BY = "Tu-choi-boi"
+REJECTION = "Tu-choi"
+TRAILER_KEYS = (APPROVED_BY, REJECTED_BY, REJECTION, REASON, CHANGE_REQUEST, DISPOSAL)
+
+NOP, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH = (
+    "nop",
+    "duyet",
+    "tu-choi",
+    "sua",
+    "ky-bo-sung",
+    "xoa",
+    "cau-hinh",
+)
+KINDS = (NOP, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH)
+JSON_VERSION = 1
+
+# refs that are not history of the school's records
+_ALL_REFS = ("--exclude=refs/notes/*", "--exclude=refs/stash", "--all")
+
+
+@dataclass
+class Event:
+    commit: str
+    date: str  # ISO 8601, committer date (or the note's date for a rejection note)
+    kind: str
+    author: str  # person id from people.yml when the git author is known there, else the git name
+    people: list[str]  # the author's person id (when known) and every person id of the trailers
+    paths: list[str]
+    reason: str
+    trailers: dict[str, list[str]]
+    git_author: str = ""  # "Name <email>" as git recorded it
+    via_note: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit,
+            "date": self.date,
+            "kind": self.kind,
+            "author": self.author,
+            "people": self.people,
+            "paths": self.paths,
+            "reason": self.reason,
+            "trailers": self.trailers,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    path: str = ""  # repository-relative file or folder; "" for everything
+    person: str | None = None
+    since: date | None = None
+    all_refs: bool = False  # every branch (pending submissions, rejections), not only HEAD
+
+
+@dataclass
+class Directory:
+    """Git author name/email -> person id, from people.yml (tolerant: log must work on a broken one)."""
+
+    by_email: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+
+    def person(self, name: str, email: str) -> str | None:
+        found = self.by_email.get(email.strip().lower())
+        if found is None:
+            found = self.by_name.get(_fold(name))
+        if found is None and name in self.ids:
+            found = name
+        return found
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def load_directory(root: Path) -> Directory:
+    directory = Directory()
+    path = root / PEOPLE_FILE
+    if not path.is_file():
+        return directory
+    try:
+        doc = read_yaml(path.read_bytes(), PEOPLE_FILE)
+    except (ConfigError, OSError):
+        return directory
+    people = doc.data.get("people")
+    if not isinstance(people, list):
+        return directory
+    for item in people:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        pid = item["id"]
+        directory.ids.add(pid)
+        if isinstance(item.get("email"), str):
+            directory.by_email[item["email"].strip().lower()] = pid
+        if isinstance(item.get("name"), str):
+            directory.by_name.setdefault(_fold(item["name"]), pid)
+    return directory
+
+
+def _under(path: str, prefix: str) -> bool:
+    return not prefix or path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+_KEYS = {k.lower(): k for k in TRAILER_KEYS}
+Trailers = dict[str, list[str]]
+
+
+def parse_trailers(text: str) -> Trailers:
+    """hoso's trailers of a message or note, in one pass (same convention as Commit.trailers)."""
+    found: Trailers = {}
+    if ":" not in text:
+        return found
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        canonical = _KEYS.get(key.lower()) if sep else None
+        if canonical is not None and value.strip():
+            found.setdefault(canonical, []).append(value.strip())
+    return {k: found[k] for k in TRAILER_KEYS if k in found}
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def _reason(kind: str, trailers: dict[str, list[str]]) -> str:
+    parts = list(trailers.get(REASON, []))
+    if kind == TU_CHOI:
+        parts = [v for v in trailers.get(REJECTION, []) if not is_record_area(v)] + parts
+    if kind == XOA and not parts:
+        parts = list(trailers.get(DISPOSAL, []))
+    return "; ".join(_unique(parts))
+
+
+def _modification_kinds(
+    history: list[Commit], tr: dict[str, Trailers], root: Path
+) -> dict[tuple[str, str], str]:
+    """(commit, path) -> sua | ky-bo-sung for every modified record, reading no blob content."""
+    approved: set[str] = set()
+    decided: dict[tuple[str, str], str] = {}
+    undecided: list[tuple[str, Change]] = []
+    for c in history:
+        if len(c.parents) > 1:
+            if APPROVED_BY in tr[c.oid]:
+                approved.update(ch.new_oid for ch in c.changes if ch.new_oid != ZERO_OID)
+            continue
+        has_reason = REASON in tr[c.oid] or CHANGE_REQUEST in tr[c.oid]
+        for ch in c.changes:
+            if ch.status not in ("M", "T") or not is_record_area(ch.path) or is_governance(ch.path):
+                continue
+            key = (c.oid, ch.path)
+            if ch.status == "T":
+                decided[key] = SUA
+            elif ch.old_oid in approved and not has_reason:
+                decided[key] = KY_BO_SUNG  # an approved record is append-only: approval flow
+            elif has_reason:
+                decided[key] = SUA
+            else:
+                undecided.append((c.oid, ch))
+    if undecided:
+        reader = BlobReader(root)
+        sizes = reader.sizes({o for _, ch in undecided for o in (ch.old_oid, ch.new_oid)})
+        for oid, ch in undecided:
+            grew = sizes.get(ch.new_oid, 0) > sizes.get(ch.old_oid, 0)
+            decided[(oid, ch.path)] = KY_BO_SUNG if grew else SUA
+    return decided
+
+
+def events(root: Path, query: Query) -> list[Event]:
+    """The events of HEAD's history (every branch with `all_refs`), oldest first, filtered."""
+    revs: list[str] = []
+    if query.all_refs:
+        revs = list(_ALL_REFS)
+    elif has_commits(root):
+        revs = ["HEAD"]
+    # git's --since is approximate (it keeps the time of day): ask a day early, filter exactly here
+    since = (query.since - timedelta(days=1)).isoformat() if query.since else None
+    history = commits(root, revs, since=since, merge_changes=True, notes=True) if revs else []
+    directory = load_directory(root)
+    tr = {c.oid: parse_trailers(c.message) for c in history}
+    notes = {c.oid: parse_trailers(c.notes) for c in history if c.notes}
+    kinds = _modification_kinds(history, tr, root)
+    stamps = note_stamps(root) if any(REJECTED_BY in n for n in notes.values()) else {}
+    submitted = _submitted_records(history, tr, notes)
+    found: list[Event] = []
+    path_seen = False
+    for c in history:
+        context = (tr[c.oid], notes.get(c.oid, {}), submitted.get(c.oid, []))
+        for event in _commit_events(c, context, kinds, directory, stamps):
+            if query.path:
+                event.paths = [p for p in event.paths if _under(p, query.path)]
+                if not event.paths:
+                    continue
+                path_seen = True
+            found.append(event)
+    if query.path and not path_seen and not (root / query.path).exists():
+        raise NotFoundError("log.path-unknown", path=query.path)
+    if query.since:
+        day = query.since.isoformat()
+        found = [e for e in found if e.date[:10] >= day]
+    if query.person:
+        found = [e for e in found if _matches(e, query.person)]
+    found.sort(key=lambda e: datetime.fromisoformat(e.date))  # stable: git's order within a second
+    return found
+
+
+def _submitted_records(
+    history: list[Commit], tr: dict[str, Trailers], notes: dict[str, Trailers]
+) -> dict[str, list[str]]:
+    """Rejection commit -> the records its submission branch brings, computed from the graph read.
+
+    A rejection is usually an empty commit on the submission branch: the records it concerns
+    are those its branch added or signed. Walk back along first parents from the rejection and
+    stop at the fork point (a commit with several children), a merge, or the first commit read.
+    """
+    rejections = [
+        c
+        for c in history
+        if (REJECTED_BY in tr[c.oid] or REJECTED_BY in notes.get(c.oid, {})) and not c.changes
+    ]
+    if not rejections:
+        return {}
+    by_oid = {c.oid: c for c in history}
+    children: dict[str, int] = {}
+    for c in history:
+        for parent in c.parents:
+            children[parent] = children.get(parent, 0) + 1
+    found: dict[str, list[str]] = {}
+    for rejection in rejections:
+        paths: list[str] = []
+        current = by_oid.get(rejection.parents[0]) if rejection.parents else None
+        while current is not None and len(current.parents) <= 1 and children.get(current.oid, 0) <= 1:
+            if APPROVED_BY in tr[current.oid]:
+                break
+            paths += [ch.path for ch in current.changes if is_record_area(ch.path) and ch.status != "D"]
+            current = by_oid.get(current.parents[0]) if current.parents else None
+        found[rejection.oid] = _unique(reversed(paths))
+    return found
+
+
+def _matches(event: Event, person: str) -> bool:
+    wanted = _fold(person)
+    if wanted in (_fold(event.author), *(_fold(p) for p in event.people)):
+        return True
+    name, _, email = event.git_author.partition(" <")
+    return wanted in (_fold(name), _fold(email.rstrip(">")))
+
+
+def _commit_events(
+    c: Commit,
+    context: tuple[Trailers, Trailers, list[str]],
+    kinds: dict[tuple[str, str], str],
+    directory: Directory,
+    stamps: dict[str, NoteStamp],
+) -> list[Event]:
+    """Events of one commit; `context`: its trailers, its notes' trailers, its branch's records."""
+    trailers, note_trailers, submitted = context
+    author = directory.person(c.author, c.email)
+    git_author = f"{c.author} <{c.email}>"
+
+    def make(kind: str, paths: list[str], ids: list[str] | None = None) -> Event:
+        return Event(
+            commit=c.oid,
+            date=c.date,
+            kind=kind,
+            author=author or c.author,
+            people=_unique([author or "", *(ids or [])]),
+            paths=paths,
+            reason=_reason(kind, trailers),
+            trailers=trailers,
+            git_author=git_author,
+        )
+
+    out: list[Event] = []
+    record_paths = [ch.path for ch in c.changes if is_record_area(ch.path)] or submitted
+    if len(c.parents) > 1:
+        if APPROVED_BY in trailers:
+            out.append(make(DUYET, [ch.path for ch in c.changes], trailers[APPROVED_BY]))
+    else:
+        groups: dict[str, list[str]] = {}
+        for ch in c.changes:
+            if is_governance(ch.path):
+                kind = CAU_HINH
+            elif not is_record_area(ch.path):
+                continue
+            elif ch.status == "A":
+                kind = NOP
+            elif ch.status == "D":
+                kind = XOA
+            else:
+                kind = kinds.get((c.oid, ch.path), SUA)
+            groups.setdefault(kind, []).append(ch.path)
+        for kind in (NOP, KY_BO_SUNG, SUA, XOA, CAU_HINH):
+            if kind in groups:
+                out.append(make(kind, groups[kind]))
+    if REJECTED_BY in trailers:
+        named = [v for v in trailers.get(REJECTION, []) if is_record_area(v)]
+        out.append(make(TU_CHOI, _unique([*record_paths, *named]), trailers[REJECTED_BY]))
+    if REJECTED_BY in note_trailers:
+        stamp = stamps.get(c.oid)
+        who = directory.person(stamp.author, stamp.email) if stamp else author
+        named = [v for v in note_trailers.get(REJECTION, []) if is_record_area(v)]
+        ids = note_trailers[REJECTED_BY]
+        out.append(
+            Event(
+                commit=c.oid,
+                date=stamp.date if stamp else c.date,
+                kind=TU_CHOI,
+                author=who or (stamp.author if stamp else c.author),
+                people=_unique([who or "", *ids]),
+                paths=_unique([*record_paths, *named]),
+                reason=_reason(TU_CHOI, note_trailers),
+                trailers=note_trailers,
+                git_author=f"{stamp.author} <{stamp.email}>" if stamp else git_author,
+                via_note=True,
+            )
+        )
+    return out

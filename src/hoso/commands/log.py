@@ -1,0 +1,77 @@
+"""`hoso log [PATH] [--person P] [--since YYYY-MM-DD] [--all] [--format json]`: the audit trail.
+
+Who submitted, approved, rejected, corrected, counter-signed, deleted what and when, with the
+reasons their commits give, from one pass over history (see hoso.audit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+from hoso import audit
+from hoso.commands._common import err, out, out_json, repo_root
+from hoso.errors import ExitCode, UsageError
+from hoso.messages import t
+from hoso.rules.history import DISPOSAL
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def run(args: argparse.Namespace) -> int:
+    root, is_git = repo_root(args.repo)
+    if not is_git:
+        raise UsageError("log.not-git", path=str(root))
+    since = parse_day(args.since) if args.since else None
+    path = repo_path(root, args.path) if args.path else ""
+    query = audit.Query(path=path, person=args.person, since=since, all_refs=args.all)
+    events = audit.events(root, query)
+    if args.format == "json":
+        out_json({"version": audit.JSON_VERSION, "events": [e.as_json() for e in events]})
+    else:
+        width = max(len(t(f"log.kind.{k}")) for k in audit.KINDS)
+        for e in events:
+            out(render(e, width))
+        err(t("log.count", count=len(events)) if events else t("log.none"))
+    return int(ExitCode.OK)
+
+
+def parse_day(text: str) -> date:
+    if not _DATE_RE.match(text):
+        raise UsageError("log.bad-date", value=text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError("log.bad-date", value=text) from None
+
+
+def repo_path(root: Path, raw: str) -> str:
+    """`raw` (relative to the current folder when inside the repository, else to its root)."""
+    p = Path(raw)
+    if not p.is_absolute():
+        cwd = Path.cwd().resolve()
+        base = cwd if cwd == root or root in cwd.parents else root
+        p = base / p
+    try:
+        rel = Path(os.path.normpath(p)).relative_to(root)
+    except ValueError:
+        raise UsageError("log.outside-repo", path=raw) from None
+    return "" if str(rel) == "." else rel.as_posix()
+
+
+def render(e: audit.Event, width: int) -> str:
+    day = e.date[:16].replace("T", " ")
+    kind = t(f"log.kind.{e.kind}").ljust(width)
+    line = t("log.line", date=day, kind=kind, who=e.author, paths=", ".join(e.paths))
+    extra = []
+    if e.reason:
+        extra.append(t("log.reason", reason=e.reason))
+    if e.kind == audit.XOA:
+        extra += [t("log.disposal", ref=ref) for ref in e.trailers.get(DISPOSAL, []) if ref != e.reason]
+    others = [p for p in e.people if p != e.author]
+    if e.kind in (audit.DUYET, audit.TU_CHOI) and others:
+        extra.append(t("log.by", people=", ".join(others)))
+    return line + "".join(" — " + x for x in extra)
