@@ -185,10 +185,12 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
     return Run(code, captured.out, captured.err)
 
 
-def run_subprocess(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+def run_subprocess(
+    args: Sequence[str], cwd: Path, env: dict[str, str] | None = None, python_flags: Sequence[str] = ()
+) -> Run:
     """`python -m hoso ...` in a child process, as a user would run it."""
     proc = subprocess.run(
-        [sys.executable, "-m", "hoso", *args],
+        [sys.executable, *python_flags, "-m", "hoso", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

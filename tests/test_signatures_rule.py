@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import sigfixtures as F
-from conftest import REPO_ROOT, VENV_BIN, Run, School, cli, git
+from conftest import REPO_ROOT, VENV_BIN, Run, School, cli, git, run_subprocess
 
 from hoso.cli import main
 from hoso.config import load_config
@@ -199,16 +199,7 @@ def rules(findings: list[dict[str, object]]) -> list[tuple[object, object, objec
 
 
 def hoso_process(root: Path, *args: str, python_flags: tuple[str, ...] = ()) -> Run:
-    proc = subprocess.run(
-        [sys.executable, *python_flags, "-m", "hoso", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return run_subprocess(args, root, python_flags=python_flags)
 
 
 # ---- required signers, their order -----------------------------------------------------------
