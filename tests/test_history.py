@@ -277,3 +277,9 @@ def test_first_push_into_an_empty_server_is_accepted(tmp_path: Path, isolated_en
     commit(work, "sửa people.yml")
     proc = push(work)
     assert proc.returncode != 0 and "history.governance-direct" in proc.stderr
+
+
+def test_check_range_with_an_unknown_revision(clone: Path, capsys) -> None:
+    run = main(["-C", str(clone), "check", "--range", "khong-co..HEAD"])
+    text = capsys.readouterr().err
+    assert run == ExitCode.NOT_FOUND and "khong-co" in text and "Traceback" not in text

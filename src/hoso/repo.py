@@ -483,6 +483,18 @@ def has_commits(root: Path, rev: str = "HEAD") -> bool:
     return proc.returncode == 0
 
 
+def rev_exists(root: Path, rev: str) -> bool:
+    """Does `rev` name a commit here? (`git rev-parse --verify`, no error printed.)"""
+    proc = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", f"{rev}^{{commit}}"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
 def is_ancestor(root: Path, old: str, new: str) -> bool:
     proc = subprocess.run(
         ["git", "merge-base", "--is-ancestor", old, new],

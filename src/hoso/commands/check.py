@@ -20,6 +20,7 @@ from hoso.repo import (
     MixedReader,
     current_branch,
     index_entries,
+    rev_exists,
     untracked_files,
     walk_files,
     worktree_entries,
@@ -90,6 +91,9 @@ def _run_range(args: argparse.Namespace, root: Path) -> int:
     old, sep, new = args.range.partition("..")
     if not sep or not new:
         raise UsageError("check.bad-range", value=args.range)
+    for rev in (old, new):
+        if rev and not rev_exists(root, rev):
+            raise NotFoundError("check.unknown-rev", value=rev)
     cache = EvidenceCache(root if not args.no_cache else None)
     try:
         result = engine.run_range(root, old or None, new, ref=args.ref, cache=cache)

@@ -207,6 +207,7 @@ MESSAGES: dict[str, str] = {
     "cli.install-server-hook.description": "Install a pre-receive hook running the same rules as hoso check on every push; nobody can skip it.",
     "cli.install-server-hook.repo": "the bare repository, e.g. /srv/git/school.git",
     "check.usage-range": "--range does not go with --all, --staged or a list of paths",
+    "check.unknown-rev": "there is no commit or branch '{value}' here — check the name, or run git fetch",
     "check.bad-range": "commit range '{value}' is invalid — write A..B, e.g. origin/main..HEAD",
     "history.forever": "permanently",
     "history.rewrite-approved": "an approved record is rewritten in commit {commit}: a new version must keep the old bytes and only add signatures",

@@ -222,6 +222,7 @@ MESSAGES: dict[str, str] = {
     "cli.install-server-hook.description": "Cài hook pre-receive chạy cùng các quy tắc của hoso check trên mọi lần push; không ai bỏ qua được.",
     "cli.install-server-hook.repo": "thư mục kho Git trần (bare), ví dụ /srv/git/truong.git",
     "check.usage-range": "--range không dùng cùng --all, --staged hay danh sách tệp",
+    "check.unknown-rev": "không có commit hay nhánh '{value}' trong kho — kiểm tra tên, hoặc chạy git fetch",
     "check.bad-range": "dải commit '{value}' không hợp lệ — viết A..B, ví dụ origin/main..HEAD",
     "history.forever": "vĩnh viễn",
     "history.rewrite-approved": "hồ sơ đã duyệt bị viết lại ở commit {commit}: bản mới phải giữ nguyên các byte cũ và chỉ thêm chữ ký",
