@@ -187,7 +187,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help=t("cli.log.all"))
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
+    p = add("bundle")
+    p.add_argument("--year", required=True, metavar="YYYY-YYYY", help=t("cli.bundle.year"))
+    p.add_argument("--type", metavar=t("cli.metavar-type"), help=t("cli.bundle.type"))
+    p.add_argument("--owner", metavar=t("cli.metavar-owner"), help=t("cli.bundle.owner"))
+    p.add_argument("--out", required=True, metavar=t("cli.metavar-file"), help=t("cli.bundle.out"))
+    p.add_argument("--print-date", metavar="YYYY-MM-DD", help=t("cli.bundle.print-date"))
+
+    p = add("backup")
+    p.add_argument("--to", required=True, metavar=t("cli.metavar-dir"), help=t("cli.backup.to"))
+    p.add_argument("--keep", type=int, metavar="N", help=t("cli.backup.keep"))
+
+    p = add("restore")
+    p.add_argument("backup", metavar=t("cli.metavar-backup"), help=t("cli.restore.backup"))
+    p.add_argument("dir", metavar=t("cli.metavar-dir"), help=t("cli.restore.dir"))
+
     p = add("validate-config")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+
+    p = add("retention")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.retention.as-of"))
+    p.add_argument("--due", action="store_true", help=t("cli.retention.due"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+
+    p = add("audit")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
     return parser
 
@@ -197,6 +220,8 @@ COMMANDS = {
     "add": "hoso.commands.add",
     "init": "hoso.commands.init",
     "validate-config": "hoso.commands.validate_config",
+    "backup": "hoso.commands.backup",
+    "restore": "hoso.commands.restore",
     "verify": "hoso.commands.verify",
     "trust": "hoso.commands.trust",
     "sign": "hoso.commands.sign",
@@ -207,6 +232,9 @@ COMMANDS = {
     "approve": "hoso.commands.approve",
     "reject": "hoso.commands.reject",
     "status": "hoso.commands.status",
+    "retention": "hoso.commands.retention",
+    "audit": "hoso.commands.audit",
+    "bundle": "hoso.commands.bundle",
 }
 
 

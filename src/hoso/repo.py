@@ -524,3 +524,116 @@ def diff_entries(root: Path, old: str | None, new: str, prefix: str) -> list[Ent
         if meta.startswith(":") and not meta.rstrip().endswith("D"):
             changed.add(tokens[i + 1].decode("utf-8", "surrogateescape"))
     return [e for e in tree_entries(root, new, prefix) if e.path in changed]
+
+
+# ---- backup and restore: locate, bundle, peel, fsck (used by hoso.ops.backup) ---------------
+
+
+def locate(start: Path) -> tuple[Path, bool] | None:
+    """(folder to run git in, is bare) for the repository containing `start`; None outside git."""
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir"],
+            cwd=start,
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if proc.returncode != 0 or len(lines) != 2:
+        return None
+    git_dir = Path(lines[1]).resolve()
+    if lines[0] == "true":
+        return git_dir, True
+    root, is_git = find_root(start)
+    return (root, False) if is_git else (git_dir.parent, False)
+
+
+def absolute_git_dir(root: Path) -> Path:
+    return Path(run_git(root, ["rev-parse", "--absolute-git-dir"]).decode().strip())
+
+
+def symbolic_head(root: Path) -> str | None:
+    """The full name HEAD points to (refs/heads/main), or None on a detached HEAD."""
+    try:
+        name = run_git(root, ["symbolic-ref", "-q", "HEAD"]).decode().strip()
+    except GitError:
+        return None
+    return name or None
+
+
+def refs(root: Path) -> dict[str, str]:
+    """Every ref (branches, tags, notes, …) and the object it names, in one call."""
+    raw = run_git(root, ["for-each-ref", "--format=%(objectname) %(refname)"]).decode("utf-8", "replace")
+    found: dict[str, str] = {}
+    for line in raw.splitlines():
+        oid, _, name = line.partition(" ")
+        if name:
+            found[name] = oid
+    return found
+
+
+def bundle_create(root: Path, path: Path) -> None:
+    """Every ref (and HEAD) with all its history in one bundle file."""
+    run_git(root, ["bundle", "create", "-q", str(path), "--all"])
+
+
+def bundle_verify(root: Path, path: Path) -> None:
+    """Raise GitError unless `path` is a readable bundle whose history is complete."""
+    run_git(root, ["bundle", "verify", "-q", str(path)])
+
+
+def bundle_heads(root: Path, path: Path) -> dict[str, str]:
+    """ref name -> object id, as recorded in the bundle (HEAD included)."""
+    raw = run_git(root, ["bundle", "list-heads", str(path)]).decode("utf-8", "replace")
+    heads: dict[str, str] = {}
+    for line in raw.splitlines():
+        oid, _, name = line.partition(" ")
+        if name:
+            heads[name] = oid
+    return heads
+
+
+def peel_trees(root: Path, oids: Iterable[str]) -> dict[str, str]:
+    """object id -> the tree it peels to (commits, annotated tags), in one cat-file call.
+
+    Objects that do not peel to a tree (a tag of a blob) are left out.
+    """
+    wanted = sorted(set(oids))
+    if not wanted:
+        return {}
+    text = "".join(f"{o}^{{tree}}\n" for o in wanted)
+    out = run_git(root, ["cat-file", "--batch-check"], input_bytes=text.encode())
+    trees: dict[str, str] = {}
+    for oid, line in zip(wanted, out.decode().splitlines(), strict=True):
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "tree":
+            trees[oid] = parts[0]
+    return trees
+
+
+def fsck(root: Path) -> None:
+    """`git fsck --full`: raise GitError if any object is missing or corrupt."""
+    run_git(root, ["fsck", "--full", "--no-progress", "--no-dangling"])
+
+
+def init_repo(target: Path, *, bare: bool) -> None:
+    run_git(target, ["init", "-q", *(["--bare"] if bare else [])])
+
+
+def fetch_bundle(target: Path, bundle: Path, head: str | None, head_oid: str, *, bare: bool) -> None:
+    """Fill the new repository `target` with every ref of `bundle`, under the same names.
+
+    Branches, tags and notes keep their names (a mirror fetch, not remote-tracking branches);
+    HEAD points where it did (`head`, or the commit `head_oid` when it was detached); a
+    non-bare repository gets its work tree checked out.
+    """
+    if head:
+        run_git(target, ["symbolic-ref", "HEAD", head])
+    run_git(target, ["fetch", "-q", "--update-head-ok", "--no-tags", str(bundle), "+refs/*:refs/*"])
+    if not head and head_oid:
+        run_git(target, ["update-ref", "--no-deref", "HEAD", head_oid])
+    if not bare and has_commits(target):
+        run_git(target, ["reset", "-q", "--hard", "HEAD"])

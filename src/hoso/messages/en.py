@@ -319,6 +319,235 @@ MESSAGES: dict[str, str] = {
     "log.kind.ky-bo-sung": "countersigned",
     "log.kind.xoa": "deleted",
     "log.kind.cau-hinh": "config",
+    # --- bundle -------------------------------------------------------------------------------
+    "cli.bundle.help": "print one school year's records as a single PDF for binding (cover, contents, continuous page numbers)",
+    "cli.bundle.description": (
+        "Gather one school year's committed records (HEAD) into one PDF to print and bind like a paper book:\n"
+        "a cover (school, record types, owner, school year, print date), a table of contents (title, path,\n"
+        "status, first page), then each record's pages with a footer stamp (path, version, signature\n"
+        "status, page x/y) and continuous page numbers. The signed originals are not modified;\n"
+        "the printout is not the original."
+    ),
+    "cli.bundle.year": "school year, e.g. 2024-2025",
+    "cli.bundle.type": "only this record type (id in catalog.yml, e.g. ke-hoach-bai-day)",
+    "cli.bundle.owner": "only the records of this person or group (id in people.yml); truong: the school's records",
+    "cli.bundle.out": "the PDF file to write (replaced if it exists)",
+    "cli.bundle.print-date": "print date shown on the cover, YYYY-MM-DD (default: today); same commit and date give the same file",
+    "bundle.not-git": "'{path}' is not a git repository: a printout only takes committed records",
+    "bundle.no-commit": "no commit '{rev}': a printout takes committed records — commit first",
+    "bundle.bad-year": "'{year}' is not a school year (YYYY-YYYY, e.g. 2024-2025)",
+    "bundle.bad-date": "'{value}' is not a date of the form YYYY-MM-DD",
+    "bundle.bad-out": "not writing the printout to '{path}': it is a folder, or inside records/ — choose a file elsewhere",
+    "bundle.unknown-year": "school year {year} has no records in commit {commit} (years with records: {known})",
+    "bundle.unknown-type": "record type '{type}' is not in catalog.yml (type ids: {known})",
+    "bundle.unknown-owner": "'{owner}' is not a person or group id in people.yml (use truong for the school's records)",
+    "bundle.empty": "no record matches (school year {year}{filters}) — no file written",
+    "bundle.filter-type": "type {type}",
+    "bundle.filter-owner": "owner {owner}",
+    "bundle.nothing-printable": "none of the {count} selected records could be printed (encrypted or broken files) — no file written",
+    "bundle.written": "wrote {path}: {records}/{total} records printed, {pages} pages (commit {commit})",
+    "bundle.skipped-line": "warning: not printed {path}: {reason} — see the table of contents",
+    "bundle.skip.encrypted": "the PDF is encrypted",
+    "bundle.skip.empty": "the PDF has no pages",
+    "bundle.skip.broken": "the PDF is broken and cannot be read ({detail})",
+    "bundle.owner-school": "The school",
+    "bundle.pdf-title": "{title} — school year {year} (printout)",
+    "bundle.cover.title-all": "RECORDS",
+    "bundle.cover.year": "School year {year}",
+    "bundle.cover.owner": "Owner: {owner}",
+    "bundle.cover.owner-all": "all",
+    "bundle.cover.types": "Record types: {types}",
+    "bundle.cover.counts": "{records} records ({printed} printed) · {pages} pages",
+    "bundle.cover.print-date": "Printed: {date}",
+    "bundle.cover.notice": "Printed from the electronic records — not the digitally signed original; original: {origin}",
+    "bundle.cover.verify": "Digital signatures can only be checked on the original (hoso verify, or the school's records site). The statuses printed here are those of the commit above, on the print date.",
+    "bundle.toc.title": "CONTENTS",
+    "bundle.toc.title-more": "CONTENTS (continued)",
+    "bundle.toc.col-no": "No.",
+    "bundle.toc.col-record": "Record",
+    "bundle.toc.col-status": "Status",
+    "bundle.toc.col-page": "Page",
+    "bundle.toc.skipped": "not printed: {reason}",
+    "bundle.footer.page": "page {page}/{pages}",
+    "bundle.footer.version": "version {oid}",
+    "bundle.footer.copy": "printed from the electronic records, not the original",
+    "cli.retention.help": "how long each record is kept; --due: records whose retention has ended, for the disposal council",
+    "cli.retention.description": (
+        "For every record on HEAD: kept until which day, forever, or until an event (returned to the"
+        " student), the legal source catalog.yml cites and whether that value was checked (confirmed)."
+        " This command never deletes a record: disposal needs the council's decision and a commit"
+        " carrying Quyet-dinh-huy."
+    ),
+    "cli.retention.as-of": "as of this day (YYYY-MM-DD; default: today)",
+    "cli.retention.due": "list only the records whose retention has ended as of that day",
+    "cli.audit.help": "fixity audit: git fsck, re-read and re-hash every record, re-check signatures, compare with the last audit",
+    "cli.audit.description": (
+        "Runs git fsck --full; re-reads every record on HEAD and compares its blob id (SHA-1) and the"
+        " SHA-256 recorded by the previous audit; re-checks signatures against today's trust/ and"
+        " people.yml (cached results when nothing changed); reports what changed since the last audit:"
+        " new/removed records, missing or corrupt blobs, changed statuses, expired certificates. The"
+        " state is kept in .git/hoso/audit.json."
+    ),
+    "retention.no-commit": "repository '{path}' has no commit yet: no records to compute retention for",
+    "retention.date": "{year}-{month}-{day}",
+    "retention.years": "{years} years",
+    "retention.after": "after {date}",
+    "retention.keep-unknown": "unknown",
+    "retention.col-until": "Kept until",
+    "retention.col-state": "State",
+    "retention.col-checked": "Source",
+    "retention.col-path": "Record",
+    "retention.col-type": "Record type",
+    "retention.col-keep": "Retention",
+    "retention.col-source": "Legal source",
+    "retention.state.het-han": "ended",
+    "retention.state.con-han": "kept",
+    "retention.state.su-kien": "on event",
+    "retention.state.vinh-vien": "forever",
+    "retention.state.khong-ro": "unknown type",
+    "retention.confirmed": "confirmed",
+    "retention.unconfirmed": "not confirmed",
+    "retention.sources-title": "Retention sources by record type (catalog.yml):",
+    "retention.summary": (
+        "{total} records on HEAD, as of {date}: {ended} ended, {kept} kept, {forever} forever,"
+        " {event} on event, {unknown} of unknown type"
+    ),
+    "retention.due": (
+        "{count} records whose retention ended as of {date}: the list for the disposal council. hoso"
+        " deletes nothing; disposal needs the council's decision and a commit carrying Quyet-dinh-huy"
+    ),
+    "retention.due-none": "no record has reached the end of its retention",
+    "retention.due-events": (
+        "{count} records kept until an event (returned to the student) are not listed: they are returned"
+        " to the student, never destroyed by date"
+    ),
+    "retention.unconfirmed-warning": (
+        "{count} records have a retention value not yet confirmed (confirmed: false): check it against"
+        " Circular 08/2025/TT-BGDĐT before proposing disposal"
+    ),
+    "audit.bad-today": "HOSO_TEST_TODAY='{value}' is not a date — write YYYY-MM-DD (a test hook only)",
+    "audit.no-commit": "repository '{path}' has no commit yet: nothing to audit",
+    "audit.state-unreadable": "the previous audit's state could not be read; this run counts as the first",
+    "audit.label-error": "[ERROR]",
+    "audit.label-info": "[info]",
+    "audit.fsck": "git fsck: {detail}",
+    "audit.fsck-more": "git fsck: {count} more lines (run git fsck --full to see them all)",
+    "audit.missing": "blob {oid} cannot be read: the object is missing or damaged — restore it from a backup or another clone",
+    "audit.corrupt": "the bytes read back do not match blob id {oid}: data in .git/objects is damaged or altered — restore it from a backup or another clone",
+    "audit.sha256-mismatch": "SHA-256 differs from the previous audit ({before} → {now}) although blob id {oid} is the same: possibly a SHA-1 collision forgery",
+    "audit.new": "new since the last audit",
+    "audit.modified": "content changed since the last audit (blob {old} → {new})",
+    "audit.removed": "no longer on HEAD since the last audit",
+    "audit.verdict-changed": "status changed from «{before}» to «{now}» since the last audit",
+    "audit.verdict-worse": "status changed from «{before}» to «{now}» since the last audit: {reasons}",
+    "audit.invalid": "not valid: {reasons}",
+    "audit.cert-expired": (
+        "certificate «{subject}» has expired since the last audit (expired {not_after}; {count} records);"
+        " the signatures stay valid because it was valid at signing time"
+    ),
+    "audit.cert-expired-first": (
+        "certificate «{subject}» expired on {not_after} ({count} records); signatures stay valid if it was"
+        " valid at signing time"
+    ),
+    "audit.anchor-removed": "trust anchor «{subject}» ({fingerprint}) was removed from trust/ since the last audit",
+    "audit.anchor-added": "trust anchor «{subject}» was added to trust/ since the last audit",
+    "audit.anchor-expired": "trust anchor «{subject}» has expired since the last audit (expired {not_after})",
+    "audit.anchor-expired-first": "trust anchor «{subject}» expired on {not_after}",
+    "audit.previous": "compared with the previous audit of {date} (commit {head})",
+    "audit.first-run": "first audit: the SHA-256 of every record was recorded as the baseline for later runs",
+    "audit.summary": (
+        "{records} records ({mib} MiB) re-read and re-hashed; signatures: {verified} verified now, {cached}"
+        " from cache; approved {da}, awaiting {cho}, invalid {khl}"
+    ),
+    "audit.result-ok": "fixity audit: no problem found",
+    "audit.result-bad": "fixity audit: {count} problems to deal with",
+    # --- backup / restore -------------------------------------------------------------------
+    "cli.metavar-backup": "BACKUP",
+    "cli.backup.help": "back up the whole repository (every branch, tag, note) as a verified copy",
+    "cli.backup.description": (
+        "Write a complete backup: one git bundle with every branch, tag, notes ref and all history,\n"
+        "plus manifest.json with the SHA-256 of the bundle and of every record file, and the result of\n"
+        "hoso check --all at backup time. The backup is written to a temporary folder and renamed\n"
+        "only when complete, so an interrupted run never leaves a half backup. Exit code 0 on success (cron)."
+    ),
+    "cli.backup.to": "folder holding the backups (must exist, e.g. a mounted backup disk)",
+    "cli.backup.keep": "keep only the N newest backups; older ones are deleted after the new one is complete",
+    "cli.restore.help": "restore a backup into a new folder and prove it complete",
+    "cli.restore.description": (
+        "Check the manifest and the bundle's SHA-256, recreate the repository (every branch, tag,\n"
+        "notes ref) in DIR, then prove it: git fsck --full, every record with the same SHA-256, the\n"
+        "same check result as at backup time. BACKUP is a hoso-backup-… folder, or a folder holding\n"
+        "them (the newest is used). DIR must not exist or be empty; on any failure DIR is untouched."
+    ),
+    "cli.restore.backup": "the backup folder (or a folder of backups: the newest is used)",
+    "cli.restore.dir": "folder to restore into (absent or empty)",
+    "backup.not-a-repo": "{path} is not a Git repository — run this in the records repository or use -C DIR",
+    "backup.dest-missing": (
+        "backup folder {path} does not exist — create it or mount the backup disk, then run again"
+    ),
+    "backup.dest-not-writable": (
+        "cannot write to backup folder {path} ({detail}) — check permissions and free space"
+    ),
+    "backup.busy": "another backup is writing to {path} — wait for it to finish, then run again",
+    "backup.empty-repo": "repository {path} has no commit yet — nothing to back up",
+    "backup.verify-failed": (
+        "the new backup failed verification (git bundle verify) {path}: {detail} — "
+        "previous backups are untouched; check the disk and run again"
+    ),
+    "backup.io-error": (
+        "error while writing the backup to {path}: {detail} — previous backups are untouched; "
+        "check free space and the disk, then run again"
+    ),
+    "backup.bad-keep": "--keep must be a positive integer (got {value})",
+    "backup.lfs-note": (
+        "The repository uses Git LFS (filter=lfs): the bundle holds only LFS pointer files; LFS content "
+        "is in lfs-objects/ only when git lfs is installed and the objects are in .git/lfs/objects."
+    ),
+    "backup.lfs-missing": (
+        "note: the repository uses Git LFS but .git/lfs/objects holds no object — the backup has "
+        "pointer files only; install git lfs and run git lfs fetch --all before backing up"
+    ),
+    "backup.done": "Backed up {refs} refs, {records} record files ({size} MB) to {path}",
+    "backup.check-warning": (
+        "note: at backup time, hoso check --all reported {errors} errors (exit code {code}); the "
+        "backup was made and records this result"
+    ),
+    "backup.stale-removed": "Removed {count} temporary folders left by an interrupted backup",
+    "backup.rotated": "Deleted old backup {path}",
+    "restore.not-a-backup": "{path} is not a hoso backup (no manifest.json) and holds no backup",
+    "restore.manifest-invalid": (
+        "manifest {path} is damaged or unreadable ({detail}) — this backup cannot be used, use another one"
+    ),
+    "restore.manifest-version": (
+        "manifest {path} has version {version}, which this hoso cannot read — update hoso and run again"
+    ),
+    "restore.manifest-modified": (
+        "manifest {path} was modified after the backup (SHA-256 mismatch) — restore refused; "
+        "use another backup"
+    ),
+    "restore.bundle-corrupt": (
+        "bundle file {path} is damaged or modified ({detail}) — restore refused; use another backup"
+    ),
+    "restore.target-not-empty": "{path} exists and is not empty — choose a new or empty folder",
+    "restore.target-not-writable": "cannot create {path} ({detail}) — check permissions",
+    "restore.io-error": "error while restoring into {path}: {detail} — {path} is unchanged",
+    "restore.report-title": "Restoring {backup} (backed up at {created}) into {target}:",
+    "restore.proof.refs": "all {count} refs (branches, tags, notes) at the same commits as at backup time",
+    "restore.proof.refs-failed": "missing or wrong refs: {detail} (expected {count})",
+    "restore.proof.fsck": "git fsck --full: repository intact",
+    "restore.proof.fsck-failed": "git fsck --full reported errors: {detail}",
+    "restore.proof.records": "all {count} record files, same SHA-256 as at backup time",
+    "restore.proof.records-failed": "{bad}/{count} record files missing or with another SHA-256: {detail}",
+    "restore.proof.check": "same check result as at backup time: exit code {code}, {findings} findings",
+    "restore.proof.check-failed": (
+        "check result differs from backup time: then exit code {code}, {findings} findings; "
+        "now exit code {code_now}, {findings_now} findings"
+    ),
+    "restore.ok": (
+        "Restored into {path}. Reinstall the hooks (pre-commit install, hoso install-server-hook) and "
+        "the remote addresses: they are not part of the backup."
+    ),
+    "restore.failed": "Restore FAILED: {path} was not created. Use another backup.",
     # --- trust --------------------------------------------------------------------------------
     "cli.metavar-action": "ACTION",
     "cli.init.trust": "add a shipped bundle of trusted root certificates (vn: National Root CA, Government CA, VNPT-CA)",

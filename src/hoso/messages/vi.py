@@ -334,6 +334,238 @@ MESSAGES: dict[str, str] = {
     "log.kind.ky-bo-sung": "ký bổ sung",
     "log.kind.xoa": "xóa",
     "log.kind.cau-hinh": "cấu hình",
+    # --- bundle -------------------------------------------------------------------------------
+    "cli.bundle.help": "in hồ sơ của một năm học ra một tệp PDF để đóng quyển (bìa, mục lục, số trang liên tục)",
+    "cli.bundle.description": (
+        "Gộp hồ sơ đã commit (HEAD) của một năm học thành một tệp PDF để in và đóng quyển như sổ giấy:\n"
+        "bìa (trường, loại hồ sơ, chủ sở hữu, năm học, ngày in), mục lục (tên, đường dẫn, trạng thái,\n"
+        "trang bắt đầu), rồi từng trang của mỗi hồ sơ với dòng chân trang (đường dẫn, phiên bản,\n"
+        "trạng thái chữ ký, trang x/y) và số trang liên tục. Bản gốc có chữ ký số không bị thay đổi;\n"
+        "bản in không phải bản gốc."
+    ),
+    "cli.bundle.year": "năm học, ví dụ 2024-2025",
+    "cli.bundle.type": "chỉ loại hồ sơ này (mã trong catalog.yml, ví dụ ke-hoach-bai-day)",
+    "cli.bundle.owner": "chỉ hồ sơ của người hoặc tổ này (mã trong people.yml); truong: hồ sơ cấp trường",
+    "cli.bundle.out": "tệp PDF sẽ ghi ra (ghi đè nếu đã có)",
+    "cli.bundle.print-date": "ngày in ghi trên bìa, YYYY-MM-DD (mặc định: hôm nay); cùng commit và ngày in cho cùng một tệp",
+    "bundle.not-git": "'{path}' không phải kho git: bản in chỉ lấy hồ sơ đã commit",
+    "bundle.no-commit": "không có commit '{rev}': bản in lấy hồ sơ đã commit — hãy commit trước",
+    "bundle.bad-year": "'{year}' không phải năm học (dạng YYYY-YYYY, ví dụ 2024-2025)",
+    "bundle.bad-date": "'{value}' không phải ngày dạng YYYY-MM-DD",
+    "bundle.bad-out": "không ghi bản in vào '{path}': đó là thư mục, hoặc nằm trong records/ — chọn một tệp ở nơi khác",
+    "bundle.unknown-year": "năm học {year} không có hồ sơ nào trong commit {commit} (các năm học có hồ sơ: {known})",
+    "bundle.unknown-type": "loại hồ sơ '{type}' không có trong catalog.yml (các mã loại: {known})",
+    "bundle.unknown-owner": "'{owner}' không phải mã người hay mã tổ trong people.yml (dùng truong cho hồ sơ cấp trường)",
+    "bundle.empty": "không có hồ sơ nào khớp (năm học {year}{filters}) — không ghi tệp nào",
+    "bundle.filter-type": "loại {type}",
+    "bundle.filter-owner": "chủ sở hữu {owner}",
+    "bundle.nothing-printable": "không in được hồ sơ nào trong {count} hồ sơ đã chọn (tệp mã hóa hoặc hỏng) — không ghi tệp nào",
+    "bundle.written": "đã ghi {path}: in {records}/{total} hồ sơ, {pages} trang (commit {commit})",
+    "bundle.skipped-line": "cảnh báo: không in {path}: {reason} — xem mục lục",
+    "bundle.skip.encrypted": "tệp PDF bị mã hóa",
+    "bundle.skip.empty": "tệp PDF không có trang nào",
+    "bundle.skip.broken": "tệp PDF hỏng, không đọc được ({detail})",
+    "bundle.owner-school": "Nhà trường",
+    "bundle.pdf-title": "{title} — năm học {year} (bản in)",
+    "bundle.cover.title-all": "HỒ SƠ, SỔ SÁCH",
+    "bundle.cover.year": "Năm học {year}",
+    "bundle.cover.owner": "Chủ sở hữu: {owner}",
+    "bundle.cover.owner-all": "tất cả",
+    "bundle.cover.types": "Loại hồ sơ: {types}",
+    "bundle.cover.counts": "{records} hồ sơ ({printed} được in) · {pages} trang",
+    "bundle.cover.print-date": "Ngày in: {date}",
+    "bundle.cover.notice": "Bản in từ hồ sơ điện tử — không phải bản gốc có chữ ký số; bản gốc: {origin}",
+    "bundle.cover.verify": "Chữ ký số chỉ kiểm tra được trên bản gốc (hoso verify, hoặc trang tra cứu hồ sơ của nhà trường). Trạng thái ghi trong bản in là trạng thái tại commit trên, vào ngày in.",
+    "bundle.toc.title": "MỤC LỤC",
+    "bundle.toc.title-more": "MỤC LỤC (tiếp theo)",
+    "bundle.toc.col-no": "STT",
+    "bundle.toc.col-record": "Hồ sơ",
+    "bundle.toc.col-status": "Trạng thái",
+    "bundle.toc.col-page": "Trang",
+    "bundle.toc.skipped": "không in: {reason}",
+    "bundle.footer.page": "trang {page}/{pages}",
+    "bundle.footer.version": "phiên bản {oid}",
+    "bundle.footer.copy": "bản in từ hồ sơ điện tử, không phải bản gốc",
+    "cli.retention.help": "thời hạn bảo quản từng hồ sơ; --due: danh sách hồ sơ đã hết hạn trình Hội đồng xác định giá trị tài liệu",
+    "cli.retention.description": (
+        "Với mỗi hồ sơ trên HEAD: bảo quản đến ngày nào, vĩnh viễn hay theo sự kiện (trả học sinh), căn cứ"
+        " pháp lý ghi trong catalog.yml và giá trị đã được đối chiếu hay chưa (confirmed). Lệnh này không"
+        " bao giờ xóa hồ sơ: việc hủy cần quyết định của Hội đồng và một commit có Quyet-dinh-huy."
+    ),
+    "cli.retention.as-of": "tính đến ngày này (YYYY-MM-DD; mặc định: hôm nay)",
+    "cli.retention.due": "chỉ liệt kê hồ sơ đã hết thời hạn bảo quản tính đến ngày đó",
+    "cli.audit.help": "kiểm tra toàn vẹn: git fsck, đọc lại và băm lại mọi hồ sơ, xác minh lại chữ ký, so với lần trước",
+    "cli.audit.description": (
+        "Chạy git fsck --full; đọc lại từng hồ sơ trên HEAD, so mã blob (SHA-1) và SHA-256 đã ghi ở lần"
+        " kiểm tra trước; xác minh lại chữ ký theo trust/ và people.yml hiện tại (dùng kết quả đã lưu khi"
+        " không có gì thay đổi); báo những gì đổi từ lần trước: hồ sơ mới/bị bỏ, blob mất hoặc hỏng,"
+        " trạng thái thay đổi, chứng thư số hết hạn. Trạng thái lưu trong .git/hoso/audit.json."
+    ),
+    "retention.no-commit": "kho '{path}' chưa có commit nào: chưa có hồ sơ để tính thời hạn bảo quản",
+    "retention.date": "{day}/{month}/{year}",
+    "retention.years": "{years} năm",
+    "retention.after": "sau {date}",
+    "retention.keep-unknown": "không rõ",
+    "retention.col-until": "Bảo quản đến",
+    "retention.col-state": "Tình trạng",
+    "retention.col-checked": "Căn cứ",
+    "retention.col-path": "Hồ sơ",
+    "retention.col-type": "Loại hồ sơ",
+    "retention.col-keep": "Thời hạn",
+    "retention.col-source": "Nguồn",
+    "retention.state.het-han": "hết hạn",
+    "retention.state.con-han": "còn hạn",
+    "retention.state.su-kien": "theo sự kiện",
+    "retention.state.vinh-vien": "vĩnh viễn",
+    "retention.state.khong-ro": "không rõ loại",
+    "retention.confirmed": "đã đối chiếu",
+    "retention.unconfirmed": "chưa đối chiếu",
+    "retention.sources-title": "Căn cứ thời hạn bảo quản theo loại hồ sơ (catalog.yml):",
+    "retention.summary": (
+        "{total} hồ sơ trên HEAD, tính đến {date}: {ended} hết hạn, {kept} còn hạn, {forever} vĩnh viễn,"
+        " {event} theo sự kiện, {unknown} không rõ loại"
+    ),
+    "retention.due": (
+        "{count} hồ sơ đã hết thời hạn bảo quản tính đến {date}: danh sách trình Hội đồng xác định giá trị"
+        " tài liệu. hoso không xóa gì; hủy hồ sơ cần quyết định của Hội đồng và một commit có Quyet-dinh-huy"
+    ),
+    "retention.due-none": "không có hồ sơ nào hết thời hạn bảo quản",
+    "retention.due-events": (
+        "{count} hồ sơ bảo quản theo sự kiện (trả học sinh) không có trong danh sách: trả cho học sinh theo"
+        " quy định, không hủy theo thời hạn"
+    ),
+    "retention.unconfirmed-warning": (
+        "{count} hồ sơ có thời hạn bảo quản chưa đối chiếu (confirmed: false): phải đối chiếu với Thông tư"
+        " 08/2025/TT-BGDĐT trước khi đề nghị hủy"
+    ),
+    "audit.bad-today": "HOSO_TEST_TODAY='{value}' không hợp lệ — viết YYYY-MM-DD (biến này chỉ dùng khi kiểm thử)",
+    "audit.no-commit": "kho '{path}' chưa có commit nào: chưa có gì để kiểm tra",
+    "audit.state-unreadable": "không đọc được kết quả lần kiểm tra trước; lần này được coi là lần đầu",
+    "audit.label-error": "[LỖI]",
+    "audit.label-info": "[thông tin]",
+    "audit.fsck": "git fsck: {detail}",
+    "audit.fsck-more": "git fsck: còn {count} dòng nữa (chạy git fsck --full để xem hết)",
+    "audit.missing": "không đọc được blob {oid}: đối tượng bị mất hoặc hỏng — khôi phục từ bản sao lưu hoặc một bản clone khác",
+    "audit.corrupt": "nội dung đọc lại không khớp mã blob {oid}: dữ liệu trong .git/objects đã hỏng hoặc bị sửa — khôi phục từ bản sao lưu hoặc một bản clone khác",
+    "audit.sha256-mismatch": "SHA-256 khác với lần kiểm tra trước ({before} → {now}) dù mã blob {oid} không đổi: có thể là giả mạo bằng va chạm SHA-1",
+    "audit.new": "hồ sơ mới từ lần kiểm tra trước",
+    "audit.modified": "nội dung đã thay đổi từ lần kiểm tra trước (blob {old} → {new})",
+    "audit.removed": "không còn trên HEAD từ lần kiểm tra trước",
+    "audit.verdict-changed": "trạng thái đổi từ «{before}» thành «{now}» từ lần kiểm tra trước",
+    "audit.verdict-worse": "trạng thái đổi từ «{before}» thành «{now}» từ lần kiểm tra trước: {reasons}",
+    "audit.invalid": "không hợp lệ: {reasons}",
+    "audit.cert-expired": (
+        "chứng thư số «{subject}» đã hết hạn từ lần kiểm tra trước (hết hạn {not_after}; {count} hồ sơ);"
+        " chữ ký vẫn hợp lệ vì chứng thư còn hiệu lực lúc ký"
+    ),
+    "audit.cert-expired-first": (
+        "chứng thư số «{subject}» đã hết hạn ngày {not_after} ({count} hồ sơ); chữ ký vẫn hợp lệ nếu chứng"
+        " thư còn hiệu lực lúc ký"
+    ),
+    "audit.anchor-removed": "chứng thư gốc «{subject}» ({fingerprint}) đã bị gỡ khỏi trust/ từ lần kiểm tra trước",
+    "audit.anchor-added": "chứng thư gốc «{subject}» được thêm vào trust/ từ lần kiểm tra trước",
+    "audit.anchor-expired": "chứng thư gốc «{subject}» đã hết hạn từ lần kiểm tra trước (hết hạn {not_after})",
+    "audit.anchor-expired-first": "chứng thư gốc «{subject}» đã hết hạn ngày {not_after}",
+    "audit.previous": "so với lần kiểm tra trước ngày {date} (commit {head})",
+    "audit.first-run": "lần kiểm tra đầu tiên: đã ghi SHA-256 của từng hồ sơ làm mốc cho các lần sau",
+    "audit.summary": (
+        "{records} hồ sơ ({mib} MiB) đã được đọc lại và băm lại; chữ ký: {verified} xác minh mới, {cached}"
+        " dùng kết quả đã lưu; đã duyệt {da}, chờ duyệt {cho}, không hợp lệ {khl}"
+    ),
+    "audit.result-ok": "kiểm tra toàn vẹn: không phát hiện vấn đề",
+    "audit.result-bad": "kiểm tra toàn vẹn: {count} vấn đề cần xử lý",
+    # --- backup / restore -------------------------------------------------------------------
+    "cli.metavar-backup": "BẢN_SAO_LƯU",
+    "cli.backup.help": "sao lưu toàn bộ kho (mọi nhánh, thẻ, ghi chú) thành một bản đã kiểm chứng",
+    "cli.backup.description": (
+        "Tạo bản sao lưu đầy đủ: một tệp git bundle chứa mọi nhánh, thẻ, ghi chú và toàn bộ lịch sử,\n"
+        "kèm manifest.json ghi mã SHA-256 của bundle và của từng tệp hồ sơ, cùng kết quả\n"
+        "hoso check --all lúc sao lưu. Bản sao lưu được ghi vào thư mục tạm rồi mới đổi tên, nên một lần\n"
+        "sao lưu bị ngắt không bao giờ để lại bản dở dang. Mã thoát 0 khi thành công (dùng được với cron)."
+    ),
+    "cli.backup.to": "thư mục chứa các bản sao lưu (phải có sẵn, ví dụ ổ đĩa sao lưu đã gắn)",
+    "cli.backup.keep": "chỉ giữ N bản sao lưu mới nhất, xóa các bản cũ hơn sau khi bản mới đã hoàn tất",
+    "cli.restore.help": "khôi phục một bản sao lưu vào thư mục mới và chứng minh nó đầy đủ",
+    "cli.restore.description": (
+        "Kiểm tra manifest và mã SHA-256 của bundle, tạo lại kho (mọi nhánh, thẻ, ghi chú) trong\n"
+        "THƯ_MỤC, rồi chứng minh: git fsck --full, mọi tệp hồ sơ có đúng mã SHA-256, kết quả kiểm tra\n"
+        "giống lúc sao lưu. BẢN_SAO_LƯU là thư mục hoso-backup-…, hoặc thư mục chứa chúng (lấy bản mới\n"
+        "nhất). THƯ_MỤC phải chưa tồn tại hoặc trống; nếu có lỗi, THƯ_MỤC không bị thay đổi."
+    ),
+    "cli.restore.backup": "thư mục bản sao lưu (hoặc thư mục chứa các bản sao lưu: dùng bản mới nhất)",
+    "cli.restore.dir": "thư mục khôi phục vào (chưa tồn tại hoặc trống)",
+    "backup.not-a-repo": "{path} không phải kho Git — chạy lệnh trong kho hồ sơ hoặc dùng -C THƯ_MỤC",
+    "backup.dest-missing": (
+        "thư mục sao lưu {path} không tồn tại — hãy tạo thư mục hoặc gắn ổ đĩa sao lưu rồi chạy lại"
+    ),
+    "backup.dest-not-writable": (
+        "không ghi được vào thư mục sao lưu {path} ({detail}) — kiểm tra quyền ghi và dung lượng trống"
+    ),
+    "backup.busy": "một lần sao lưu khác đang ghi vào {path} — chờ nó xong rồi chạy lại",
+    "backup.empty-repo": "kho {path} chưa có commit nào — không có gì để sao lưu",
+    "backup.verify-failed": (
+        "bản sao lưu vừa tạo không qua được kiểm tra (git bundle verify) {path}: {detail} — "
+        "bản sao lưu cũ vẫn giữ nguyên; kiểm tra ổ đĩa rồi chạy lại"
+    ),
+    "backup.io-error": (
+        "lỗi khi ghi bản sao lưu vào {path}: {detail} — bản sao lưu cũ vẫn giữ nguyên; "
+        "kiểm tra dung lượng trống và ổ đĩa rồi chạy lại"
+    ),
+    "backup.bad-keep": "--keep phải là số nguyên dương (nhận được {value})",
+    "backup.lfs-note": (
+        "Kho dùng Git LFS (filter=lfs): bundle chỉ chứa tệp con trỏ LFS; nội dung LFS chỉ có trong "
+        "lfs-objects/ khi máy sao lưu đã cài git lfs và đã tải các đối tượng về .git/lfs/objects."
+    ),
+    "backup.lfs-missing": (
+        "lưu ý: kho dùng Git LFS nhưng không có đối tượng LFS nào trong .git/lfs/objects — "
+        "bản sao lưu chỉ chứa tệp con trỏ; cài git lfs và chạy git lfs fetch --all trước khi sao lưu"
+    ),
+    "backup.done": "Đã sao lưu {refs} tham chiếu, {records} tệp hồ sơ ({size} MB) vào {path}",
+    "backup.check-warning": (
+        "lưu ý: lúc sao lưu, hoso check --all báo {errors} lỗi (mã thoát {code}); bản sao lưu vẫn "
+        "được tạo và ghi nhận kết quả này"
+    ),
+    "backup.stale-removed": "Đã xóa {count} thư mục tạm của lần sao lưu bị ngắt trước đó",
+    "backup.rotated": "Đã xóa bản sao lưu cũ {path}",
+    "restore.not-a-backup": (
+        "{path} không phải bản sao lưu của hoso (không có manifest.json) và không chứa bản sao lưu nào"
+    ),
+    "restore.manifest-invalid": (
+        "manifest {path} hỏng hoặc không đọc được ({detail}) — bản sao lưu này không dùng được, "
+        "hãy dùng bản khác"
+    ),
+    "restore.manifest-version": (
+        "manifest {path} có phiên bản {version} mà hoso này không đọc được — cập nhật hoso rồi chạy lại"
+    ),
+    "restore.manifest-modified": (
+        "manifest {path} đã bị sửa sau khi sao lưu (mã SHA-256 không khớp) — từ chối khôi phục; "
+        "hãy dùng bản sao lưu khác"
+    ),
+    "restore.bundle-corrupt": (
+        "tệp bundle {path} bị hỏng hoặc bị sửa ({detail}) — từ chối khôi phục; hãy dùng bản sao lưu khác"
+    ),
+    "restore.target-not-empty": (
+        "{path} đã tồn tại và không trống — chọn một thư mục mới hoặc thư mục trống"
+    ),
+    "restore.target-not-writable": "không tạo được {path} ({detail}) — kiểm tra quyền ghi",
+    "restore.io-error": "lỗi khi khôi phục vào {path}: {detail} — {path} không bị thay đổi",
+    "restore.report-title": "Khôi phục {backup} (sao lưu lúc {created}) vào {target}:",
+    "restore.proof.refs": "đủ {count} tham chiếu (nhánh, thẻ, ghi chú), đúng commit như lúc sao lưu",
+    "restore.proof.refs-failed": "thiếu hoặc sai tham chiếu: {detail} (cần {count})",
+    "restore.proof.fsck": "git fsck --full: kho nguyên vẹn",
+    "restore.proof.fsck-failed": "git fsck --full báo lỗi: {detail}",
+    "restore.proof.records": "đủ {count} tệp hồ sơ, đúng mã SHA-256 như lúc sao lưu",
+    "restore.proof.records-failed": "{bad}/{count} tệp hồ sơ thiếu hoặc sai mã SHA-256: {detail}",
+    "restore.proof.check": "kết quả kiểm tra giống lúc sao lưu: mã thoát {code}, {findings} phát hiện",
+    "restore.proof.check-failed": (
+        "kết quả kiểm tra khác lúc sao lưu: trước mã thoát {code}, {findings} phát hiện; "
+        "nay mã thoát {code_now}, {findings_now} phát hiện"
+    ),
+    "restore.ok": (
+        "Khôi phục thành công vào {path}. Nhớ cài lại hook (pre-commit install, "
+        "hoso install-server-hook) và địa chỉ remote: chúng không nằm trong bản sao lưu."
+    ),
+    "restore.failed": "Khôi phục KHÔNG đạt: {path} không được tạo. Hãy dùng bản sao lưu khác.",
     # --- trust --------------------------------------------------------------------------------
     "cli.metavar-action": "VIỆC",
     "cli.init.trust": "thêm bộ chứng thư gốc được tin cậy có sẵn (vn: Root CA quốc gia, Ban Cơ yếu Chính phủ, VNPT-CA)",

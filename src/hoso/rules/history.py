@@ -15,11 +15,11 @@ from datetime import date
 from typing import Any
 
 from hoso.config.loader import CONFIG_FILES
-from hoso.config.vocab import RETENTION_PERMANENT
 from hoso.errors import ExitCode
 from hoso.messages import t
-from hoso.records import PathProblem, is_record_area, parse_path, year_span
+from hoso.records import PathProblem, is_record_area, parse_path
 from hoso.repo import Change, Commit, Entry
+from hoso.retention import keep_until
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import DA_DUYET, compute
 
@@ -82,19 +82,7 @@ def _change_request_problem(request: str, ctx: Context) -> str | None:
 def _keep_until(path: str, ctx: Context) -> date | None:
     """Last day of the retention period; None when the record is kept forever."""
     record = parse_path(path)
-    rt = ctx.config.catalog.type_by_id(record.type_id)
-    if rt is None:
-        return date.min
-    keep = rt.retention.keep
-    _, year_end = year_span(record.year)
-    if keep == RETENTION_PERMANENT:
-        return None
-    if isinstance(keep, int):
-        try:
-            return year_end.replace(year=year_end.year + keep)
-        except ValueError:
-            return None
-    return year_end  # an event (trả học sinh): may be disposed of once the year is over
+    return keep_until(record, ctx.config.catalog.type_by_id(record.type_id))
 
 
 def check_commit(
