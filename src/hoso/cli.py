@@ -210,6 +210,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due", action="store_true", help=t("cli.retention.due"))
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
+    p = add("site")
+    actions = p.add_subparsers(dest="action", required=True, metavar="build|serve", parser_class=_Parser)
+    a = actions.add_parser("build", help=t("cli.site.build"), description=t("cli.site.build"))
+    a.add_argument(
+        "--audience", choices=("inspector", "public"), default="inspector", help=t("cli.site.audience")
+    )
+    a.add_argument("--out", metavar=t("cli.metavar-dir"), help=t("cli.site.out"))
+    a = actions.add_parser("serve", help=t("cli.site.serve"), description=t("cli.site.serve"))
+    a.add_argument(
+        "--audience", choices=("inspector", "public"), default="inspector", help=t("cli.site.audience")
+    )
+    a.add_argument("--out", metavar=t("cli.metavar-dir"), help=t("cli.site.out"))
+    a.add_argument("--host", default="127.0.0.1", help=t("cli.site.host"))
+    a.add_argument("--port", type=int, default=8000, help=t("cli.site.port"))
+    a.add_argument("--no-build", action="store_true", help=t("cli.site.no-build"))
+
     p = add("audit")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
     return parser
@@ -235,6 +251,7 @@ COMMANDS = {
     "retention": "hoso.commands.retention",
     "audit": "hoso.commands.audit",
     "bundle": "hoso.commands.bundle",
+    "site": "hoso.commands.site",
 }
 
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         ".gitignore": template("gitignore"),
         "mkdocs.yml": template("mkdocs.yml").replace("{school_name}", args.name or "Nhà trường"),
         "trust/README.md": template("trust-README.md"),
-        "site_src/index.md": t("init.site-index"),
+        "site_src/huong-dan.md": t("init.site-index"),
     }
     for forge in dict.fromkeys(args.ci or []):  # argparse has checked the names
         path, name = CI_FILES[forge]

@@ -1,0 +1,1 @@
+"""The inspector site: data (model) → pages, search index, portal index → MkDocs build."""

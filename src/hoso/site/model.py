@@ -1,0 +1,423 @@
+"""Data → site model: everything the inspector site shows, read from one commit.
+
+This module knows nothing of Markdown, MkDocs or search engines: `pages` turns the model into
+Markdown, `index_json` into the portal index, `search` into a search index. Keeping the data
+apart from the engine that renders it is what lets the site move to another generator.
+
+Statuses come from the cached signature verdicts (`rules.signatures.verdict_for`), exactly as
+`hoso check` judges them; history from `hoso.audit`; retention from `hoso.retention`; PDF text
+is extracted once per blob id and cached.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from hoso import audit
+from hoso.config import Config, load_config
+from hoso.config.models import Group, Person, RecordType
+from hoso.config.vocab import RETENTION_PERMANENT, role_name
+from hoso.errors import NotFoundError
+from hoso.evidence import EvidenceCache
+from hoso.pdf.text import extract_text
+from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path, year_span
+from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
+from hoso.retention import is_event, keep_until
+from hoso.rules.base import Context, Subject
+from hoso.rules.signatures import signer_label, verdict_for
+from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE, compute
+
+INSPECTOR = "inspector"
+PUBLIC = "public"
+AUDIENCES = (INSPECTOR, PUBLIC)
+STATUSES = (DA_DUYET, CHO_DUYET, KHONG_HOP_LE)
+TEXT_CONTEXT = "pypdf-text-v1"
+
+
+@dataclass
+class Signature:
+    kind: str  # signature | doc-timestamp
+    signer: str  # certificate common name
+    person: str | None  # person id, "seal", or None when not in people.yml
+    person_name: str | None
+    roles: list[str]  # display names of the roles held at signing time
+    time: str | None  # ISO 8601
+    time_source: str  # "timestamp" (RFC 3161 token) or "claimed" (the signer's clock)
+    intact: bool
+    coverage: str
+    chain: list[str]  # common names, signer first
+    chain_trusted: bool
+    valid_at_signing: bool | None
+    digest_algorithm: str | None
+    signature_algorithm: str | None
+    key: str | None
+    status: str  # valid | invalid | untrusted
+    reasons: list[str]
+    fingerprint: str | None
+
+
+@dataclass
+class HistoryItem:
+    date: str  # ISO 8601
+    kind: str  # an audit kind (nop, duyet, tu-choi, sua, ky-bo-sung, …) or "khoa" (locked)
+    who: str  # display name
+    reason: str
+    commit: str
+
+
+@dataclass
+class Record:
+    path: str
+    oid: str
+    size: int
+    loc: RecordPath
+    rt: RecordType
+    owner_name: str
+    title: str
+    status: str
+    missing: list[str]  # display names of the signers still missing
+    file_status: str  # the verifier's verdict: valid, unsigned, invalid, …
+    signatures: list[Signature]
+    history: list[HistoryItem] = field(default_factory=list)
+    keep_until: date | None = None
+    retention: str = "nam"  # nam (years) | vinh-vien | su-kien
+    pages: int | None = None
+    text: str = ""
+
+    @property
+    def confidential(self) -> bool:
+        return self.rt.confidential
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.loc.type_id}--{self.loc.slug}"
+
+    @property
+    def page(self) -> str:
+        """The Markdown page (under the docs folder) that holds this record's full entry."""
+        return owner_page(self.loc.year, self.loc.owner_level, self.loc.owner_id)
+
+    @property
+    def file(self) -> str:
+        """Where the PDF is published, relative to the site root."""
+        return "tep/" + self.path
+
+    @property
+    def signed_on(self) -> str | None:
+        times = [s.time for s in self.signatures if s.time and s.kind == "signature"]
+        return max(times) if times else None
+
+
+@dataclass
+class Missing:
+    """A record the catalog requires that the repository does not hold."""
+
+    year: str
+    rt: RecordType
+    owner_level: str
+    owner_id: str | None
+    owner_name: str
+
+
+@dataclass
+class Site:
+    root: Path
+    audience: str
+    commit: str
+    commit_date: str  # ISO 8601, the commit's committer date: the site's "as of"
+    config: Config
+    records: list[Record]  # the records shown (no confidential ones in the public build)
+    hidden: dict[tuple[str, str], int]  # (year, type id) -> confidential records left out
+    missing: list[Missing]
+    invalid_paths: list[str]  # files under records/ that are not records (misplaced)
+    years: list[str]
+
+    @property
+    def school_name(self) -> str:
+        return self.config.catalog.school.name
+
+    def types(self) -> list[RecordType]:
+        return list(self.config.catalog.record_types)
+
+    def groups(self) -> list[Group]:
+        return list(self.config.people.groups)
+
+    def people(self) -> list[Person]:
+        return list(self.config.people.people)
+
+    def by_status(self, records: Iterable[Record] | None = None) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for r in self.records if records is None else records:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        return counts
+
+
+def owner_page(year: str, level: str, owner_id: str | None) -> str:
+    if level == "truong":
+        return f"ho-so/{year}/truong.md"
+    prefix = "to" if level == "to" else "gv"
+    return f"ho-so/{year}/{prefix}-{owner_id}.md"
+
+
+def fold(text: str) -> str:
+    """Vietnamese without diacritics, lower case: "Nguyễn Văn Đạt" -> "nguyen van dat"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def owner_name(config: Config, level: str, owner_id: str | None) -> str:
+    from hoso.messages import t
+
+    if level == "truong" or owner_id is None:
+        return t("site.owner-school")
+    if level == "to":
+        group = config.people.group(owner_id)
+        return group.name if group else owner_id
+    person = config.people.person(owner_id)
+    return person.name if person else owner_id
+
+
+def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
+    """The site model of commit `rev` of the repository at `root`."""
+    if not has_commits(root):
+        raise NotFoundError("site.no-commit", path=str(root))
+    commit, commit_date = (
+        run_git(root, ["log", "-1", "--format=%H%n%cI", rev]).decode().strip().splitlines()[:2]
+    )
+    config = load_config(root, CommitSnapshot(root, commit))
+    entries = [e for e in tree_entries(root, commit, RECORDS_DIR) if not e.is_gitlink]
+    source = BlobReader(root)
+    cache = EvidenceCache(root)
+    try:
+        records, invalid = _records(entries, config, source, cache)
+        _texts(records, source, cache)
+    finally:
+        source.close()
+        cache.close()
+    _history(root, records, config)
+    hidden: dict[tuple[str, str], int] = {}
+    if audience == PUBLIC:
+        for r in records:
+            if r.confidential:
+                key = (r.loc.year, r.loc.type_id)
+                hidden[key] = hidden.get(key, 0) + 1
+        records = [r for r in records if not r.confidential]
+    years = sorted({r.loc.year for r in records} | {y for y, _ in hidden}, reverse=True)
+    return Site(
+        root=root,
+        audience=audience,
+        commit=commit,
+        commit_date=commit_date,
+        config=config,
+        records=records,
+        hidden=hidden,
+        missing=_missing(config, records, hidden, years),
+        invalid_paths=invalid,
+        years=years,
+    )
+
+
+def _records(
+    entries: list[Entry], config: Config, source: BlobReader, cache: EvidenceCache
+) -> tuple[list[Record], list[str]]:
+    ctx = Context(config=config, source=source, cache=cache)
+    records: list[Record] = []
+    invalid: list[str] = []
+    for entry in entries:
+        try:
+            loc = parse_path(entry.path)
+        except PathProblem:
+            invalid.append(entry.path)
+            continue
+        rt = config.catalog.type_by_id(loc.type_id)
+        if rt is None or not entry.path.endswith(".pdf"):
+            invalid.append(entry.path)
+            continue
+        verdict = verdict_for(Subject(entry, loc, rt), ctx)
+        status = compute(verdict, rt, loc, config.people)
+        until = keep_until(loc, rt)
+        retention = "vinh-vien" if rt.retention.keep == RETENTION_PERMANENT or until is None else "nam"
+        if is_event(rt):
+            retention = "su-kien"
+        records.append(
+            Record(
+                path=entry.path,
+                oid=entry.oid,
+                size=entry.size,
+                loc=loc,
+                rt=rt,
+                owner_name=owner_name(config, loc.owner_level, loc.owner_id),
+                title=loc.slug,
+                status=status.status,
+                missing=[signer_label(s) for s in status.missing],
+                file_status=str(verdict.get("status", "invalid")),
+                signatures=[_signature(s) for s in verdict.get("signatures", [])],
+                keep_until=until,
+                retention=retention,
+            )
+        )
+    records.sort(key=lambda r: (r.loc.year, r.loc.owner_level, r.loc.owner_id or "", r.rt.id, r.loc.slug))
+    return records, sorted(invalid)
+
+
+def _signature(s: dict[str, Any]) -> Signature:
+    roles = []
+    for held in s.get("roles") or []:
+        name = role_name(str(held.get("role")))
+        extra = held.get("group") or held.get("class")
+        roles.append(f"{name} ({extra})" if extra else name)
+    has_tst = bool(s.get("timestamp_time"))
+    return Signature(
+        kind=str(s.get("kind", "signature")),
+        signer=str(s.get("signer") or s.get("subject") or "?"),
+        person=s.get("person"),
+        person_name=s.get("person_name"),
+        roles=roles,
+        time=s.get("timestamp_time") or s.get("claimed_time") or s.get("signing_time"),
+        time_source="timestamp" if has_tst else "claimed",
+        intact=bool(s.get("intact")) and bool(s.get("integrity", True)),
+        coverage=str(s.get("coverage", "unknown")),
+        chain=[str(c.get("subject", "?")) for c in s.get("chain") or []],
+        chain_trusted=bool(s.get("chain_trusted")),
+        valid_at_signing=s.get("valid_at_signing"),
+        digest_algorithm=s.get("digest_algorithm"),
+        signature_algorithm=s.get("signature_algorithm"),
+        key=s.get("key"),
+        status=str(s.get("status", "invalid")),
+        reasons=[str(r) for r in s.get("reasons") or []],
+        fingerprint=s.get("fingerprint"),
+    )
+
+
+# ---- text inside the PDFs, once per blob ----------------------------------------------------
+
+
+def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache) -> None:
+    for record in records:
+        found = cache.get("text", record.oid, TEXT_CONTEXT)
+        if found is None:
+            found = extract_text(source.read(Entry(record.path, "100644", record.oid, record.size)))
+            cache.put("text", record.oid, TEXT_CONTEXT, found)
+        record.text = str(found.get("text") or "")
+        record.pages = found.get("pages")
+        title = str(found.get("title") or "").strip()
+        record.title = title if title else _title_from_slug(record)
+
+
+def _title_from_slug(record: Record) -> str:
+    words = record.loc.slug.replace("-", " ").strip()
+    return f"{record.rt.name} — {words}" if words else record.rt.name
+
+
+# ---- history ----------------------------------------------------------------------------------
+
+
+def _history(root: Path, records: list[Record], config: Config) -> None:
+    by_path = {r.path: r for r in records}
+    for event in audit.events(root, audit.Query(all_refs=True)):
+        for path in event.paths:
+            record = by_path.get(path)
+            if record is None:
+                continue
+            person = config.people.person(event.author)
+            record.history.append(
+                HistoryItem(
+                    date=event.date,
+                    kind=event.kind,
+                    who=person.name if person else event.author,
+                    reason=event.reason,
+                    commit=event.commit,
+                )
+            )
+    for lock in config.locks.locks:
+        who = config.people.person(lock.by)
+        for record in records:
+            if record.loc.year == lock.year and (not lock.types or record.rt.id in lock.types):
+                record.history.append(
+                    HistoryItem(
+                        date=lock.since.isoformat(),
+                        kind="khoa",
+                        who=who.name if who else lock.by,
+                        reason=lock.reason or "",
+                        commit="",
+                    )
+                )
+    for record in records:
+        record.history.sort(key=lambda h: _sort_time(h.date))
+
+
+def _sort_time(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return datetime.min
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+# ---- what the catalog requires and the repository lacks -------------------------------------
+
+
+def _missing(
+    config: Config, records: list[Record], hidden: dict[tuple[str, str], int], years: list[str]
+) -> list[Missing]:
+    """Per year and record type of this school's level: an owner with no record of that type.
+
+    School records: one per year. Tổ records: every subject group (tổ chuyên môn) that existed
+    that year. Teacher records: every person who held a teaching role during that year.
+    """
+    have = {(r.loc.year, r.rt.id, r.loc.owner_level, r.loc.owner_id) for r in records}
+    have_any = {(year, type_id) for (year, type_id) in hidden}
+    level = config.catalog.school.level
+    found: list[Missing] = []
+    for year in years:
+        start, end = year_span(year)
+        groups = [
+            g
+            for g in config.people.groups
+            if g.kind == "chuyen-mon"
+            and (g.from_ is None or g.from_ <= end)
+            and (g.until is None or g.until >= start)
+        ]
+        teachers = [
+            p
+            for p in config.people.people
+            if any(r.role == "giao-vien" and r.active_during(start, end) for r in p.roles)
+        ]
+        for rt in config.catalog.record_types:
+            if rt.levels is not None and level not in rt.levels:
+                continue
+            if (year, rt.id) in have_any:
+                continue  # confidential records exist: counted, not listed per owner
+            owners: list[tuple[str | None, str]]
+            if rt.owner == "truong":
+                owners = [(None, owner_name(config, "truong", None))]
+            elif rt.owner == "to":
+                owners = [(g.id, g.name) for g in groups]
+            else:
+                owners = [(p.id, p.name) for p in teachers]
+            for owner_id, name in owners:
+                if (year, rt.id, rt.owner, owner_id) not in have:
+                    found.append(Missing(year, rt, rt.owner, owner_id, name))
+    return found
+
+
+VN_TIME = timezone(timedelta(hours=7), "UTC+7")  # Việt Nam has one time zone and no summer time
+
+
+def describe_time(value: str | None) -> str:
+    """dd/mm/yyyy hh:mm (UTC+7) of an ISO 8601 time, as Vietnamese documents write it."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.utcoffset() is None:
+        return moment.strftime("%d/%m/%Y")
+    return moment.astimezone(VN_TIME).strftime("%d/%m/%Y %H:%M")

@@ -1,0 +1,677 @@
+"""Site model → Markdown pages (the docs folder's generated part).
+
+Page count grows with years × (people + groups + types), never with PDFs: every record's
+full entry (metadata, signatures, history, retention, download, preview) lives on the page of
+its owner for its year, `ho-so/<year>/<owner>.md`, under an anchor; every other page links there.
+
+Text that comes from the repository (titles, names, reasons) is HTML-escaped and, in Markdown
+context, stripped of Markdown syntax, so a record cannot inject markup into the site.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from hoso.config.vocab import RETENTION_EVENTS, role_name
+from hoso.messages import lang, t
+from hoso.site.model import (
+    PUBLIC,
+    STATUSES,
+    Record,
+    Signature,
+    Site,
+    describe_time,
+)
+from hoso.status import CHO_DUYET, KHONG_HOP_LE
+
+# Top-level names of the docs folder that the generator owns; everything else is hand-written.
+GENERATED = ("index.md", "nam-hoc", "loai", "to", "nguoi", "ho-so", "tim-kiem.md", "_hoso")
+ATTENTION_LIMIT = 100  # rows per "needs attention" list on the home page; the rest are linked
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def esc(text: object) -> str:
+    """Escape for raw HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def md(text: object) -> str:
+    """Escape for Markdown inline text (headings, table cells, list items)."""
+    plain = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(plain, quote=False))
+
+
+def rel(src: str, dst: str) -> str:
+    """Relative link from page `src` to `dst` (both docs-relative POSIX paths, maybe with #)."""
+    target, _, frag = dst.partition("#")
+    link = posixpath.relpath(target, posixpath.dirname(src) or ".")
+    return link + ("#" + frag if frag else "")
+
+
+def badge(status: str) -> str:
+    return f'<span class="hoso-badge hoso-{esc(status)}">{esc(t("site.status." + status))}</span>'
+
+
+class _Index:
+    """The records grouped once, so that every page is built without rescanning all records."""
+
+    def __init__(self, site: Site) -> None:
+        self.by_owner: dict[tuple[str, str, str | None], list[Record]] = defaultdict(list)
+        self.by_type_year: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        self.signed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in site.records:
+            self.by_owner[(r.loc.year, r.loc.owner_level, r.loc.owner_id)].append(r)
+            self.by_type_year[(r.rt.id, r.loc.year)].append(r)
+            own = r.loc.owner_id if r.loc.owner_level == "giao-vien" else None
+            for person in {s.person for s in r.signatures if s.person and s.person != own}:
+                self.signed[person][r.loc.year] += 1
+
+    def owned(self, year: str, level: str, owner_id: str | None) -> list[Record]:
+        return self.by_owner.get((year, level, owner_id), [])
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _ix(site: Site) -> _Index:
+    found = _INDEXES.get(id(site))
+    if found is None:
+        _INDEXES.clear()
+        found = _INDEXES[id(site)] = _Index(site)
+    return found
+
+
+def render(site: Site) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown text."""
+    _INDEXES.clear()
+    pages: dict[str, str] = {"_hoso/hoso.css": CSS, "_hoso/search.js": SEARCH_JS}
+    pages["index.md"] = _home(site)
+    pages["tim-kiem.md"] = _search_page(site)
+    for year in site.years:
+        pages[f"nam-hoc/{year}.md"] = _year(site, year)
+    pages["nam-hoc/index.md"] = _years_index(site)
+    pages["loai/index.md"] = _types_index(site)
+    for rt in site.types():
+        pages[f"loai/{rt.id}.md"] = _type(site, rt.id)
+    pages["to/index.md"] = _groups_index(site)
+    for g in site.groups():
+        pages[f"to/{g.id}.md"] = _group(site, g.id)
+    pages["nguoi/index.md"] = _people_index(site)
+    for p in site.people():
+        pages[f"nguoi/{p.id}.md"] = _person(site, p.id)
+    by_page: dict[str, list[Record]] = defaultdict(list)
+    for r in site.records:
+        by_page[r.page].append(r)
+    for page, records in by_page.items():
+        pages[page] = _owner_page(site, page, records)
+    return pages
+
+
+def nav(site: Site, hand_written: Iterable[str]) -> list[object]:
+    """The navigation: a constant number of entries, whatever the number of records."""
+    entries: list[object] = [
+        {t("site.nav.home"): "index.md"},
+        {t("site.nav.search"): "tim-kiem.md"},
+        {t("site.nav.years"): ["nam-hoc/index.md", *[f"nam-hoc/{y}.md" for y in site.years]]},
+        {t("site.nav.types"): "loai/index.md"},
+        {t("site.nav.groups"): "to/index.md"},
+        {t("site.nav.people"): "nguoi/index.md"},
+    ]
+    entries.extend(sorted(hand_written))
+    return entries
+
+
+# ---- shared pieces ------------------------------------------------------------------------------
+
+
+def _front(title: str, description: str = "") -> str:
+    lines = ["---", f"title: {_yaml_str(title)}"]
+    if description:
+        lines.append(f"description: {_yaml_str(description)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _yaml_str(text: str) -> str:
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _counts_row(site: Site, records: Iterable[Record]) -> str:
+    c = site.by_status(records)
+    return " | ".join(str(c[s]) for s in STATUSES) + f" | {sum(c.values())}"
+
+
+def _status_header() -> str:
+    return " | ".join(t("site.status." + s) for s in STATUSES) + " | " + t("site.total")
+
+
+def _record_link(src: str, r: Record) -> str:
+    return f"[{md(r.title)}]({rel(src, r.page + '#' + r.anchor)})"
+
+
+def _record_table(src: str, records: list[Record], with_owner: bool = True) -> list[str]:
+    head = [t("site.col.record"), t("site.col.type")]
+    if with_owner:
+        head.append(t("site.col.owner"))
+    head += [t("site.col.status"), t("site.col.signed")]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in records:
+        cells = [_record_link(src, r), md(r.rt.name)]
+        if with_owner:
+            cells.append(md(r.owner_name))
+        cells += [badge(r.status), md(describe_time(r.signed_on))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _as_of(site: Site) -> str:
+    text = t("site.as-of", commit=site.commit[:10], date=describe_time(site.commit_date))
+    if site.audience == PUBLIC:
+        text += '\n\n!!! note "' + t("site.public-title") + '"\n    ' + t("site.public-note")
+    return text
+
+
+# ---- home -------------------------------------------------------------------------------------
+
+
+def _home(site: Site) -> str:
+    school = site.config.catalog.school
+    src = "index.md"
+    out = [_front(school.name, t("site.home-description", school=school.name))]
+    out.append(f"# {md(school.name)}\n")
+    facts = [t("site.authority", name=md(school.authority)), t("site.province", name=md(school.province))]
+    if school.commune:
+        facts.append(t("site.commune", name=md(school.commune)))
+    if school.address:
+        facts.append(t("site.address", name=md(school.address)))
+    facts.append(t("site.code", code=md(school.code)))
+    out.append("  \n".join(facts) + "\n")
+    out.append(_as_of(site) + "\n")
+    out.append(f"## {t('site.years')}\n")
+    out.append(f"| {t('site.col.year')} | {_status_header()} |")
+    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    for year in site.years:
+        records = [r for r in site.records if r.loc.year == year]
+        out.append(f"| [{year}]({rel(src, f'nam-hoc/{year}.md')}) | {_counts_row(site, records)} |")
+    out.append(f"| **{t('site.total')}** | {_counts_row(site, site.records)} |\n")
+    hidden = sum(site.hidden.values())
+    if hidden:
+        out.append(t("site.hidden-total", count=hidden) + "\n")
+    out.append(f"## {t('site.attention')}\n")
+    pending = [r for r in site.records if r.status == CHO_DUYET]
+    invalid = [r for r in site.records if r.status == KHONG_HOP_LE]
+    if not pending and not invalid and not site.missing and not site.invalid_paths:
+        out.append(t("site.attention-none") + "\n")
+    if invalid:
+        out.append(f"### {t('site.attention-invalid', count=len(invalid))}\n")
+        out.extend(_record_table(src, invalid[:ATTENTION_LIMIT]))
+        out.append(_more(len(invalid)))
+    if pending:
+        out.append(f"### {t('site.attention-pending', count=len(pending))}\n")
+        head = [t("site.col.record"), t("site.col.owner"), t("site.col.waiting-for")]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|---|---|---|")
+        for r in pending[:ATTENTION_LIMIT]:
+            out.append(f"| {_record_link(src, r)} | {md(r.owner_name)} | {md(', '.join(r.missing))} |")
+        out.append(_more(len(pending)))
+    if site.missing:
+        out.append(f"### {t('site.attention-missing', count=len(site.missing))}\n")
+        out.append(t("site.missing-explained") + "\n")
+        head = [t("site.col.year"), t("site.col.type"), t("site.col.owner")]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|---|---|---|")
+        for m in site.missing[:ATTENTION_LIMIT]:
+            out.append(
+                f"| {m.year} | [{md(m.rt.name)}]({rel(src, f'loai/{m.rt.id}.md')}) | {md(m.owner_name)} |"
+            )
+        out.append(_more(len(site.missing)))
+    if site.invalid_paths and site.audience != PUBLIC:
+        out.append(f"### {t('site.attention-misplaced', count=len(site.invalid_paths))}\n")
+        out.extend(f"- `{esc(p)}`" for p in site.invalid_paths[:ATTENTION_LIMIT])
+        out.append(_more(len(site.invalid_paths)))
+    out.append(f"## {t('site.browse')}\n")
+    out.append(f"- [{t('site.nav.search')}](tim-kiem.md)")
+    out.append(f"- [{t('site.nav.types')}](loai/index.md)")
+    out.append(f"- [{t('site.nav.groups')}](to/index.md)")
+    out.append(f"- [{t('site.nav.people')}](nguoi/index.md)")
+    out.append(f"- {t('site.index-json')}")
+    return "\n".join(out) + "\n"
+
+
+def _more(total: int) -> str:
+    return ("\n" + t("site.more", count=total - ATTENTION_LIMIT) + "\n") if total > ATTENTION_LIMIT else ""
+
+
+# ---- years, types, groups, people ----------------------------------------------------------------
+
+
+def _years_index(site: Site) -> str:
+    src = "nam-hoc/index.md"
+    out = [_front(t("site.nav.years")), f"# {t('site.nav.years')}\n"]
+    out.append(f"| {t('site.col.year')} | {_status_header()} |")
+    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    for year in site.years:
+        records = [r for r in site.records if r.loc.year == year]
+        out.append(f"| [{year}]({rel(src, f'nam-hoc/{year}.md')}) | {_counts_row(site, records)} |")
+    return "\n".join(out) + "\n"
+
+
+def _year(site: Site, year: str) -> str:
+    src = f"nam-hoc/{year}.md"
+    records = [r for r in site.records if r.loc.year == year]
+    out = [
+        _front(t("site.year-title", year=year)),
+        f"# {t('site.year-title', year=year)}\n",
+        _as_of(site) + "\n",
+    ]
+    out.append(f"## {t('site.by-owner')}\n")
+    out.append(f"| {t('site.col.owner')} | {_status_header()} |")
+    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    by_page: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        by_page[r.page].append(r)
+    for page in sorted(by_page, key=lambda p: (by_page[p][0].loc.owner_level != "truong", p)):
+        rs = by_page[page]
+        out.append(f"| [{md(rs[0].owner_name)}]({rel(src, page)}) | {_counts_row(site, rs)} |")
+    out.append(f"\n## {t('site.by-type')}\n")
+    out.append(f"| {t('site.col.type')} | {_status_header()} |")
+    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    for rt in site.types():
+        rs = _ix(site).by_type_year.get((rt.id, year), [])
+        hidden = site.hidden.get((year, rt.id), 0)
+        if not rs and not hidden:
+            continue
+        if hidden:
+            out.append(f"| {md(rt.name)} | {t('site.hidden-count', count=hidden)} |" + " |" * len(STATUSES))
+        else:
+            link = rel(src, f"loai/{rt.id}.md#{year}")
+            out.append(f"| [{md(rt.name)}]({link}) | {_counts_row(site, rs)} |")
+    return "\n".join(out) + "\n"
+
+
+def _retention_text(site: Site, rt_id: str) -> str:
+    rt = site.config.catalog.type_by_id(rt_id)
+    if rt is None:
+        return ""
+    keep = rt.retention.keep
+    if isinstance(keep, int):
+        text = t("site.keep-years", years=keep)
+    elif keep in RETENTION_EVENTS:
+        text = RETENTION_EVENTS[keep][1 if lang() == "en" else 0]
+    else:
+        text = t("site.keep-forever")
+    text += " — " + md(rt.retention.source)
+    if not rt.retention.confirmed:
+        text += " " + t("site.unconfirmed")
+    return text
+
+
+def _types_index(site: Site) -> str:
+    src = "loai/index.md"
+    out = [_front(t("site.nav.types")), f"# {t('site.nav.types')}\n"]
+    head = [t("site.col.type"), t("site.col.owner-level"), t("site.col.retention"), t("site.col.count")]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|---|---|---|---|")
+    for rt in site.types():
+        count = sum(len(_ix(site).by_type_year.get((rt.id, y), [])) for y in site.years)
+        count += sum(n for (_, tid), n in site.hidden.items() if tid == rt.id)
+        name = f"[{md(rt.name)}]({rel(src, f'loai/{rt.id}.md')})"
+        if rt.confidential:
+            name += " 🔒"
+        out.append(f"| {name} | {t('site.level.' + rt.owner)} | {_retention_text(site, rt.id)} | {count} |")
+    out.append("\n" + t("site.confidential-legend"))
+    return "\n".join(out) + "\n"
+
+
+def _type(site: Site, type_id: str) -> str:
+    rt = site.config.catalog.type_by_id(type_id)
+    assert rt is not None
+    src = f"loai/{type_id}.md"
+    out = [_front(rt.name), f"# {md(rt.name)}\n"]
+    if rt.description:
+        out.append(md(rt.description) + "\n")
+    facts = [
+        t("site.type-owner", level=t("site.level." + rt.owner)),
+        t("site.type-signers", signers=md(", ".join(_signers(rt.signers)))),
+        t("site.type-retention", text=_retention_text(site, type_id)),
+    ]
+    if rt.basis:
+        facts.append(t("site.type-basis", basis=md(rt.basis)))
+    if rt.confidential:
+        facts.append(t("site.type-confidential"))
+    out.append("  \n".join(facts) + "\n")
+    for year in site.years:
+        records = _ix(site).by_type_year.get((type_id, year), [])
+        hidden = site.hidden.get((year, type_id), 0)
+        if not records and not hidden:
+            continue
+        out.append(f"## {t('site.year-title', year=year)} {{ #{year} }}\n")
+        if hidden:
+            out.append(t("site.hidden-count", count=hidden) + "\n")
+            continue
+        if rt.owner == "giao-vien" and len(records) > 60:
+            out.append(f"| {t('site.col.owner')} | {_status_header()} |")
+            out.append("|---|" + "---|" * (len(STATUSES) + 1))
+            by_page: dict[str, list[Record]] = defaultdict(list)
+            for r in records:
+                by_page[r.page].append(r)
+            for page, rs in sorted(by_page.items()):
+                link = rel(src, page)
+                out.append(f"| [{md(rs[0].owner_name)}]({link}) | {_counts_row(site, rs)} |")
+        else:
+            out.extend(_record_table(src, records))
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _signers(specs: list[str | list[str]]) -> list[str]:
+    from hoso.rules.signatures import signer_label
+    from hoso.status import signer_spec
+
+    return [signer_label(signer_spec(s)) for s in specs]
+
+
+def _members(site: Site, group_id: str) -> list[tuple[str, str, str]]:
+    found = []
+    for p in site.people():
+        for r in p.roles:
+            if r.group == group_id:
+                until = r.until.strftime("%d/%m/%Y") if r.until else "…"
+                found.append(
+                    (p.id, p.name, f"{role_name(r.role)} ({r.from_.strftime('%d/%m/%Y')} – {until})")
+                )
+    return found
+
+
+def _groups_index(site: Site) -> str:
+    src = "to/index.md"
+    out = [_front(t("site.nav.groups")), f"# {t('site.nav.groups')}\n"]
+    out.append(f"| {t('site.col.group')} | {t('site.col.members')} | {t('site.col.count')} |")
+    out.append("|---|---|---|")
+    for g in site.groups():
+        members = {pid for pid, _, _ in _members(site, g.id)}
+        count = sum(
+            len(_ix(site).owned(y, "to", g.id))
+            + sum(len(_ix(site).owned(y, "giao-vien", m)) for m in members)
+            for y in site.years
+        )
+        out.append(f"| [{md(g.name)}]({rel(src, f'to/{g.id}.md')}) | {len(members)} | {count} |")
+    return "\n".join(out) + "\n"
+
+
+def _group(site: Site, group_id: str) -> str:
+    group = site.config.people.group(group_id)
+    assert group is not None
+    src = f"to/{group_id}.md"
+    out = [_front(group.name), f"# {md(group.name)}\n", f"## {t('site.members')}\n"]
+    members = _members(site, group_id)
+    for pid, name, role in members:
+        out.append(f"- [{md(name)}]({rel(src, f'nguoi/{pid}.md')}) — {md(role)}")
+    ids = {pid for pid, _, _ in members}
+    for year in site.years:
+        own = _ix(site).owned(year, "to", group_id)
+        theirs = [r for pid in sorted(ids) for r in _ix(site).owned(year, "giao-vien", pid)]
+        if not own and not theirs:
+            continue
+        out.append(f"\n## {t('site.year-title', year=year)}\n")
+        if own:
+            out.append(f"### {t('site.group-records')}\n")
+            out.extend(_record_table(src, own, with_owner=False))
+            out.append("")
+        if theirs:
+            out.append(f"### {t('site.member-records')}\n")
+            out.append(f"| {t('site.col.owner')} | {_status_header()} |")
+            out.append("|---|" + "---|" * (len(STATUSES) + 1))
+            by_page: dict[str, list[Record]] = defaultdict(list)
+            for r in theirs:
+                by_page[r.page].append(r)
+            for page, rs in sorted(by_page.items()):
+                out.append(f"| [{md(rs[0].owner_name)}]({rel(src, page)}) | {_counts_row(site, rs)} |")
+    return "\n".join(out) + "\n"
+
+
+def _people_index(site: Site) -> str:
+    src = "nguoi/index.md"
+    out = [_front(t("site.nav.people")), f"# {t('site.nav.people')}\n"]
+    out.append(f"| {t('site.col.person')} | {t('site.col.roles')} | {t('site.col.count')} |")
+    out.append("|---|---|---|")
+    counts: dict[str, int] = defaultdict(int)
+    for r in site.records:
+        if r.loc.owner_level == "giao-vien" and r.loc.owner_id:
+            counts[r.loc.owner_id] += 1
+    for p in site.people():
+        roles = sorted({role_name(r.role) for r in p.roles})
+        out.append(
+            f"| [{md(p.name)}]({rel(src, f'nguoi/{p.id}.md')}) | {md(', '.join(roles))} | {counts[p.id]} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _person(site: Site, person_id: str) -> str:
+    person = site.config.people.person(person_id)
+    assert person is not None
+    src = f"nguoi/{person_id}.md"
+    out = [_front(person.name), f"# {md(person.name)}\n", f"## {t('site.col.roles')}\n"]
+    for r in person.roles:
+        where = r.group or r.class_ or ""
+        until = r.until.strftime("%d/%m/%Y") if r.until else "…"
+        span = f"{r.from_.strftime('%d/%m/%Y')} – {until}"
+        out.append(f"- {md(role_name(r.role))}{' — ' + md(where) if where else ''} ({span})")
+    signed = _ix(site).signed.get(person_id, {})
+    for year in site.years:
+        own = _ix(site).owned(year, "giao-vien", person_id)
+        if not own and not signed.get(year):
+            continue
+        out.append(f"\n## {t('site.year-title', year=year)}\n")
+        if own:
+            out.extend(_record_table(src, own, with_owner=False))
+            out.append("")
+        if signed.get(year):
+            out.append(t("site.signed-others", count=signed[year]) + "\n")
+    return "\n".join(out) + "\n"
+
+
+# ---- the record entries --------------------------------------------------------------------------
+
+
+def _owner_page(site: Site, page: str, records: list[Record]) -> str:
+    first = records[0]
+    title = t("site.owner-page-title", owner=first.owner_name, year=first.loc.year)
+    out = [_front(title), f"# {md(title)}\n", _as_of(site) + "\n"]
+    links = [f"[{t('site.year-title', year=first.loc.year)}]({rel(page, f'nam-hoc/{first.loc.year}.md')})"]
+    if first.loc.owner_level == "giao-vien" and first.loc.owner_id:
+        links.append(f"[{md(first.owner_name)}]({rel(page, f'nguoi/{first.loc.owner_id}.md')})")
+    elif first.loc.owner_level == "to" and first.loc.owner_id:
+        links.append(f"[{md(first.owner_name)}]({rel(page, f'to/{first.loc.owner_id}.md')})")
+    out.append(" · ".join(links) + "\n")
+    for r in sorted(records, key=lambda r: (r.rt.name, r.title)):
+        out.append(_entry(site, page, r))
+    return "\n".join(out) + "\n"
+
+
+def _entry(site: Site, page: str, r: Record) -> str:
+    out = [f'## {md(r.title)} {{ #{r.anchor} data-hoso-record="{esc(r.path)}" }}\n']
+    out.append(
+        f"{badge(r.status)}"
+        + (f" {t('site.waiting-for', who=md(', '.join(r.missing)))}" if r.missing else "")
+        + "\n"
+    )
+    meta = [
+        (t("site.col.type"), f"[{md(r.rt.name)}]({rel(page, f'loai/{r.rt.id}.md')})"),
+        (t("site.col.owner"), md(r.owner_name)),
+        (t("site.col.year"), r.loc.year),
+        (t("site.col.file"), f"`{esc(r.path)}`"),
+        (t("site.col.version"), f"`{r.oid}`"),
+        (
+            t("site.col.size"),
+            t("site.size", kb=f"{r.size / 1024:.1f}", pages=r.pages if r.pages is not None else "?"),
+        ),
+        (t("site.col.retention"), _keep_text(site, r)),
+    ]
+    out.append(f"| {t('site.col.field')} | {t('site.col.value')} |\n|---|---|")
+    out.extend(f"| {k} | {v} |" for k, v in meta)
+    href = rel(page, r.file)
+    out.append("")
+    out.append(
+        f'<p class="hoso-actions"><a class="md-button md-button--primary" href="{esc(href)}" download>'
+        f"{esc(t('site.download'))}</a> "
+        f'<a class="md-button" href="{esc(href)}">{esc(t("site.open"))}</a></p>\n'
+    )
+    out.append(f"### {t('site.signatures')} {{ #{r.anchor}--ky }}\n")
+    out.append(_signatures(r))
+    out.append(f"### {t('site.history')} {{ #{r.anchor}--ls }}\n")
+    out.append(_history(r))
+    out.append(
+        f'<details class="hoso-preview"><summary>{esc(t("site.preview"))}</summary>\n'
+        f'<iframe loading="lazy" src="{esc(href)}" title="{esc(r.title)}"></iframe>\n</details>\n'
+    )
+    return "\n".join(out) + "\n"
+
+
+def _keep_text(site: Site, r: Record) -> str:
+    if r.retention == "vinh-vien":
+        text = t("site.keep-forever")
+    elif r.retention == "su-kien":
+        text = RETENTION_EVENTS.get(str(r.rt.retention.keep), (str(r.rt.retention.keep),) * 2)[
+            1 if lang() == "en" else 0
+        ]
+    else:
+        until = r.keep_until.strftime("%d/%m/%Y") if r.keep_until else "?"
+        text = t("site.keep-until", date=until)
+    text += " — " + md(r.rt.retention.source)
+    if not r.rt.retention.confirmed:
+        text += " " + t("site.unconfirmed")
+    return text
+
+
+def _yes(flag: bool | None) -> str:
+    if flag is None:
+        return t("site.unknown")
+    return t("site.yes") if flag else t("site.no")
+
+
+def _signatures(r: Record) -> str:
+    if not r.signatures:
+        return f"<p>{esc(t('site.no-signatures'))}</p>\n"
+    rows = []
+    for i, s in enumerate(r.signatures, 1):
+        rows.append(_signature_block(i, s))
+    verdict = t("site.file-verdict." + r.file_status) if r.file_status else ""
+    return '<div class="hoso-signatures">\n' + "\n".join(rows) + f"\n<p>{esc(verdict)}</p>\n</div>\n"
+
+
+def _signature_block(number: int, s: Signature) -> str:
+    who = s.person_name or s.signer
+    if s.person == "seal":
+        who = t("site.seal", name=s.signer)
+    label = t("site.timestamp-n", n=number) if s.kind == "doc-timestamp" else t("site.signature-n", n=number)
+    time_label = t("site.time-tsa") if s.time_source == "timestamp" else t("site.time-claimed")
+    chain = " → ".join(s.chain) if s.chain else t("site.unknown")
+    rows = [
+        (t("site.sig.signer"), who + (f" ({s.signer})" if s.person_name and s.signer != who else "")),
+        (t("site.sig.roles"), ", ".join(s.roles) or t("site.sig.no-role")),
+        (t("site.sig.time"), f"{describe_time(s.time) or t('site.unknown')} — {time_label}"),
+        (t("site.sig.integrity"), t("site.sig.intact") if s.intact else t("site.sig.altered")),
+        (t("site.sig.coverage"), t("verify.coverage." + s.coverage) if s.coverage else t("site.unknown")),
+        (
+            t("site.sig.chain"),
+            chain + " — " + (t("site.sig.trusted") if s.chain_trusted else t("site.sig.untrusted")),
+        ),
+        (t("site.sig.valid-at-signing"), _yes(s.valid_at_signing)),
+        (
+            t("site.sig.algorithm"),
+            f"{s.digest_algorithm or '?'}, {s.signature_algorithm or '?'}, {s.key or '?'}",
+        ),
+        (t("site.sig.verdict"), t("site.sig.status." + s.status)),
+    ]
+    if s.reasons:
+        rows.append((t("site.sig.reasons"), "; ".join(t(r) for r in s.reasons)))
+    if s.fingerprint:
+        rows.append((t("site.sig.fingerprint"), s.fingerprint))
+    body = "\n".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    return (
+        f'<table class="hoso-signature hoso-sig-{esc(s.status)}">\n'
+        f"<caption>{esc(label)}</caption>\n{body}\n</table>"
+    )
+
+
+def _history(r: Record) -> str:
+    if not r.history:
+        return f"<p>{esc(t('site.no-history'))}</p>\n"
+    items = []
+    for h in r.history:
+        kind = t("site.event.khoa") if h.kind == "khoa" else t("log.kind." + h.kind)
+        text = f"<strong>{esc(describe_time(h.date))}</strong> — {esc(kind)} — {esc(h.who)}"
+        if h.reason:
+            text += f"<br><em>{esc(t('site.reason', reason=h.reason))}</em>"
+        if h.commit:
+            text += f' <code title="commit">{esc(h.commit[:10])}</code>'
+        items.append(f'<li class="hoso-event hoso-event-{esc(h.kind)}">{text}</li>')
+    return '<ol class="hoso-history">\n' + "\n".join(items) + "\n</ol>\n"
+
+
+# ---- search page --------------------------------------------------------------------------------
+
+
+def _search_page(site: Site) -> str:
+    out = [_front(t("site.nav.search")), f"# {t('site.nav.search')}\n"]
+    out.append(t("site.search-help") + "\n")
+    out.append('<div id="hoso-search"></div>')
+    out.append(f'<p id="hoso-search-offline" hidden>{esc(t("site.search-offline"))}</p>')
+    out.append('<link rel="stylesheet" href="pagefind/pagefind-ui.css">')
+    out.append('<script src="pagefind/pagefind-ui.js"></script>')
+    out.append('<script src="_hoso/search.js"></script>')
+    return "\n".join(out) + "\n"
+
+
+SEARCH_JS = """// hoso: the search page. Pagefind loads only the index chunks a query needs.
+(function () {
+  var box = document.getElementById("hoso-search");
+  if (!box) return;
+  if (location.protocol === "file:" || typeof PagefindUI === "undefined") {
+    document.getElementById("hoso-search-offline").hidden = false;
+    return;
+  }
+  var ui = new PagefindUI({
+    element: "#hoso-search",
+    showSubResults: false,
+    showImages: false,
+    showEmptyFilters: false,
+    translations: {
+      placeholder: "Tìm hồ sơ, người, nội dung…",
+      zero_results: "Không tìm thấy kết quả cho [SEARCH_TERM]",
+      many_results: "[COUNT] kết quả cho [SEARCH_TERM]",
+      one_result: "1 kết quả cho [SEARCH_TERM]",
+      load_more: "Xem thêm",
+      search_label: "Tìm kiếm",
+      clear_search: "Xóa"
+    }
+  });
+  var q = new URLSearchParams(location.search).get("q");
+  if (q) ui.triggerSearch(q);
+})();
+"""
+
+CSS = """/* hoso: status badges, signature tables, the history timeline, the PDF preview */
+.hoso-badge { display: inline-block; padding: .1em .6em; border-radius: .8em; font-size: .8em;
+  font-weight: 700; color: #fff; }
+.hoso-da-duyet { background: #2e7d32; }
+.hoso-cho-duyet { background: #b26a00; }
+.hoso-khong-hop-le { background: #c62828; }
+table.hoso-signature { margin: .6em 0 1em; width: 100%; }
+table.hoso-signature caption { text-align: left; font-weight: 700; padding: .3em 0; }
+table.hoso-signature th { width: 14em; text-align: left; }
+table.hoso-sig-valid caption::before { content: "✔ "; color: #2e7d32; }
+table.hoso-sig-invalid caption::before, table.hoso-sig-untrusted caption::before { content: "✘ ";
+  color: #c62828; }
+ol.hoso-history { border-left: 3px solid var(--md-default-fg-color--lightest); padding-left: 1.2em; }
+.hoso-event-tu-choi { color: #c62828; }
+.hoso-event-duyet { color: #2e7d32; }
+.hoso-preview iframe { width: 100%; height: 70vh; border: 1px solid #ccc; }
+@media print { .hoso-preview, .hoso-actions { display: none; } }
+"""
