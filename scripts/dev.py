@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The README's two commands, for a fresh clone with only python3 and git.
 
-    python3 scripts/dev.py demo   # check every record of the demo school, print a summary
-    python3 scripts/dev.py test   # lint, type-check and run the whole test suite
+    python3 scripts/dev.py demo [--port N]  # check the demo school, then build and serve its
+                                            # inspector site on http://127.0.0.1:8000 (Ctrl+C stops)
+    python3 scripts/dev.py test             # lint, type-check and run the whole test suite
 
 Both create (or reuse) a virtual environment in .venv and install hoso into it.
 """
@@ -48,7 +49,8 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     hoso = BIN / ("hoso.exe" if os.name == "nt" else "hoso")
     if argv[0] == "demo":
-        return _run(hoso, "check", "--all", "--summary", *argv[1:])
+        _run(hoso, "check", "--all", "--summary")  # the summary is the point, not the exit code
+        return _run(hoso, "site", "serve", *argv[1:])
     for step in (
         [BIN / "ruff", "check", "src", "tests", "scripts", "bench"],
         [BIN / "mypy"],

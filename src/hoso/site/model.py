@@ -50,6 +50,7 @@ class Signature:
     time_source: str  # "timestamp" (RFC 3161 token) or "claimed" (the signer's clock)
     intact: bool
     coverage: str
+    revision: int | None  # 0-based revision of the file the signature covers
     chain: list[str]  # common names, signer first
     chain_trusted: bool
     valid_at_signing: bool | None
@@ -257,7 +258,7 @@ def _records(
                 status=status.status,
                 missing=[signer_label(s) for s in status.missing],
                 file_status=str(verdict.get("status", "invalid")),
-                signatures=[_signature(s) for s in verdict.get("signatures", [])],
+                signatures=[_signature(s, config) for s in verdict.get("signatures", [])],
                 keep_until=until,
                 retention=retention,
             )
@@ -266,11 +267,12 @@ def _records(
     return records, sorted(invalid)
 
 
-def _signature(s: dict[str, Any]) -> Signature:
+def _signature(s: dict[str, Any], config: Config) -> Signature:
     roles = []
     for held in s.get("roles") or []:
         name = role_name(str(held.get("role")))
-        extra = held.get("group") or held.get("class")
+        group = config.people.group(str(held.get("group"))) if held.get("group") else None
+        extra = group.name if group else (held.get("group") or held.get("class"))
         roles.append(f"{name} ({extra})" if extra else name)
     has_tst = bool(s.get("timestamp_time"))
     return Signature(
@@ -283,6 +285,7 @@ def _signature(s: dict[str, Any]) -> Signature:
         time_source="timestamp" if has_tst else "claimed",
         intact=bool(s.get("intact")) and bool(s.get("integrity", True)),
         coverage=str(s.get("coverage", "unknown")),
+        revision=s.get("revision"),
         chain=[str(c.get("subject", "?")) for c in s.get("chain") or []],
         chain_trusted=bool(s.get("chain_trusted")),
         valid_at_signing=s.get("valid_at_signing"),

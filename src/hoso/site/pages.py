@@ -577,7 +577,7 @@ def _signature_block(number: int, s: Signature) -> str:
         (t("site.sig.roles"), ", ".join(s.roles) or t("site.sig.no-role")),
         (t("site.sig.time"), f"{describe_time(s.time) or t('site.unknown')} — {time_label}"),
         (t("site.sig.integrity"), t("site.sig.intact") if s.intact else t("site.sig.altered")),
-        (t("site.sig.coverage"), t("verify.coverage." + s.coverage) if s.coverage else t("site.unknown")),
+        (t("site.sig.coverage"), t("verify.coverage." + s.coverage, revision=(s.revision or 0) + 1)),
         (
             t("site.sig.chain"),
             chain + " — " + (t("site.sig.trusted") if s.chain_trusted else t("site.sig.untrusted")),
@@ -663,9 +663,13 @@ CSS = """/* hoso: status badges, signature tables, the history timeline, the PDF
 .hoso-da-duyet { background: #2e7d32; }
 .hoso-cho-duyet { background: #b26a00; }
 .hoso-khong-hop-le { background: #c62828; }
-table.hoso-signature { margin: .6em 0 1em; width: 100%; }
-table.hoso-signature caption { text-align: left; font-weight: 700; padding: .3em 0; }
-table.hoso-signature th { width: 14em; text-align: left; }
+.md-typeset table.hoso-signature { display: table; width: 100%; margin: .6em 0 1.2em;
+  border-collapse: collapse; font-size: .75rem; border: 1px solid var(--md-default-fg-color--lightest); }
+.md-typeset table.hoso-signature caption { text-align: left; font-weight: 700; padding: .3em 0; }
+.md-typeset table.hoso-signature th, .md-typeset table.hoso-signature td { padding: .35em .7em;
+  vertical-align: top; text-align: left; border-top: 1px solid var(--md-default-fg-color--lightest); }
+.md-typeset table.hoso-signature th { width: 13rem; min-width: 10rem; font-weight: 600; }
+.md-typeset table.hoso-signature td { overflow-wrap: anywhere; }
 table.hoso-sig-valid caption::before { content: "✔ "; color: #2e7d32; }
 table.hoso-sig-invalid caption::before, table.hoso-sig-untrusted caption::before { content: "✘ ";
   color: #c62828; }
