@@ -366,6 +366,20 @@ def _sort_time(value: str) -> datetime:
 # ---- what the catalog requires and the repository lacks -------------------------------------
 
 
+# Who must keep a teacher-level record: whoever teaches, and for the sổ chủ nhiệm only the
+# homeroom teachers (Điều lệ trường: "của giáo viên chủ nhiệm").
+TEACHING_ROLES = frozenset({"giao-vien", "gvcn", "to-truong", "to-pho"})
+REQUIRED_ROLES = {"so-chu-nhiem": frozenset({"gvcn"})}
+
+
+def _holders(config: Config, roles: frozenset[str], start: date, end: date) -> list[tuple[str | None, str]]:
+    return [
+        (p.id, p.name)
+        for p in config.people.people
+        if any(r.role in roles and r.active_during(start, end) for r in p.roles)
+    ]
+
+
 def _missing(
     config: Config, records: list[Record], hidden: dict[tuple[str, str], int], years: list[str]
 ) -> list[Missing]:
@@ -387,11 +401,7 @@ def _missing(
             and (g.from_ is None or g.from_ <= end)
             and (g.until is None or g.until >= start)
         ]
-        teachers = [
-            p
-            for p in config.people.people
-            if any(r.role == "giao-vien" and r.active_during(start, end) for r in p.roles)
-        ]
+
         for rt in config.catalog.record_types:
             if rt.levels is not None and level not in rt.levels:
                 continue
@@ -403,7 +413,7 @@ def _missing(
             elif rt.owner == "to":
                 owners = [(g.id, g.name) for g in groups]
             else:
-                owners = [(p.id, p.name) for p in teachers]
+                owners = _holders(config, REQUIRED_ROLES.get(rt.id, TEACHING_ROLES), start, end)
             for owner_id, name in owners:
                 if (year, rt.id, rt.owner, owner_id) not in have:
                     found.append(Missing(year, rt, rt.owner, owner_id, name))
