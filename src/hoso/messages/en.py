@@ -569,6 +569,8 @@ MESSAGES: dict[str, str] = {
     "site.mkdocs-failed": "the site build failed: {error} — the last good site is kept; fix the problem and run again",
     "site.search-failed": "building the search index (Pagefind) failed: {error} — reinstall with 'pip install \"pagefind[bin]\"'; the previous site is kept",
     "site.bad-out": "cannot write the site into {path}: it holds the repository or site_src — pick another folder with --out",
+    "site.out-not-site": "not building the site into {path}: the folder holds files and is not a site built by hoso (no build-info.json); building there would delete them — pick an empty folder or a previous site with --out",
+    "site.write-failed": "cannot write the site into {path}: {error} — check the free disk space and close programs holding files of the site folder, then build again; the previous site is kept",
     "site.not-built": "no built site in {path} — run 'hoso site build' first, or drop --no-build",
     "site.port-busy": "cannot listen on {host}:{port}: {error} — pick another port with --port (0 picks a free one)",
     "site.serving": "The site is served at {url} (folder {folder}). Press Ctrl+C to stop.",

@@ -587,6 +587,8 @@ MESSAGES: dict[str, str] = {
     "site.mkdocs-failed": "dựng trang thất bại: {error} — trang đã dựng lần trước vẫn giữ nguyên; sửa lỗi rồi chạy lại",
     "site.search-failed": "tạo chỉ mục tìm kiếm (Pagefind) thất bại: {error} — cài lại bằng 'pip install \"pagefind[bin]\"'; trang cũ vẫn giữ nguyên",
     "site.bad-out": "không thể ghi trang vào {path}: thư mục này chứa kho hoặc site_src — chọn thư mục khác với --out",
+    "site.out-not-site": "không dựng trang vào {path}: thư mục này đã có tệp mà không phải trang do hoso dựng (thiếu build-info.json), dựng vào đó sẽ xóa các tệp ấy — chọn một thư mục trống hoặc thư mục trang cũ với --out",
+    "site.write-failed": "không ghi được trang vào {path}: {error} — kiểm tra chỗ trống trên đĩa và đóng các chương trình đang mở tệp trong thư mục trang, rồi dựng lại; trang cũ vẫn giữ nguyên",
     "site.not-built": "chưa có trang đã dựng ở {path} — chạy 'hoso site build' trước, hoặc bỏ --no-build",
     "site.port-busy": "không mở được {host}:{port}: {error} — chọn cổng khác với --port (0 để tự chọn)",
     "site.serving": "Trang tra cứu đang chạy tại {url} (thư mục {folder}). Nhấn Ctrl+C để dừng.",

@@ -35,7 +35,7 @@ from hoso.writes import write_atomic
 MKDOCS_FILE = "mkdocs.yml"
 PUBLIC_SUFFIX = "-public"
 BUILD_INFO = "build-info.json"
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
+REQUIRED_EXTENSIONS = ("attr_list", "tables", "admonition", "toc")
 
 
 class SiteBuildError(HosoError):
@@ -74,6 +74,9 @@ def build(
     target = (out or default_out(root, Path(cfg["site_dir"]), audience)).resolve()
     if target == root.resolve() or target in root.resolve().parents or target == docs.resolve():
         raise SiteBuildError("site.bad-out", path=str(target))
+    if _not_a_site(target):
+        # the swap replaces the whole folder: never a folder of someone's files (--out ~/Desktop)
+        raise SiteBuildError("site.out-not-site", path=str(target))
     generated = pages.render(site)
     write_docs(docs, generated)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
@@ -98,6 +101,9 @@ def build(
             },
         )
         _swap(tmp, target)
+    except OSError as exc:  # disk full, a file of the site held open, a name in the way…
+        _remove(tmp)
+        raise SiteBuildError("site.write-failed", path=str(target), error=str(exc)) from exc
     except BaseException:
         _remove(tmp)
         raise
@@ -106,6 +112,15 @@ def build(
 
 
 # ---- the docs folder's generated part -----------------------------------------------------------
+
+
+def _not_a_site(target: Path) -> bool:
+    """True when `target` exists and is neither empty nor a site this command built."""
+    if not target.exists():
+        return False
+    if not target.is_dir():
+        return True
+    return not (target / BUILD_INFO).is_file() and any(target.iterdir())
 
 
 def write_docs(docs: Path, generated: dict[str, str]) -> None:
@@ -185,19 +200,43 @@ def _mkdocs(config_file: Path, out: Path, site: Site, docs: Path) -> list[str]:
             cfg["markdown_extensions"].append(ext)
     if "_hoso/hoso.css" not in [str(c) for c in cfg["extra_css"]]:
         cfg["extra_css"].append("_hoso/hoso.css")
-    if "search" in cfg["plugins"]:
+    for name in ("search", "material/search"):
         # Pagefind replaces Material's lunr search, which loads its whole index at once.
-        del cfg["plugins"]["search"]
+        _drop_plugin(cfg["plugins"], name)
+    # Material's offline plugin adds the iframe-worker polyfill from unpkg.com unless one is
+    # configured: serve the copy shipped with hoso from the site itself, so no page loads
+    # anything from the internet.
+    cfg["extra"]["polyfills"] = [pages.IFRAME_WORKER]
     epoch = _epoch(site.commit_date)
     records: list[str] = []
-    with _env("SOURCE_DATE_EPOCH", str(epoch)), _collect_warnings(records), _cwd(config_file.parent):
+    errors: list[str] = []
+    with _env("SOURCE_DATE_EPOCH", str(epoch)), _collect_warnings(records, errors), _cwd(config_file.parent):
         try:
             mkdocs_build(cfg)
         except (MkDocsException, OSError) as exc:
-            raise SiteBuildError("site.mkdocs-failed", error=str(exc)) from exc
+            raise SiteBuildError("site.mkdocs-failed", error=_with_logged(str(exc), errors)) from exc
         except Exception as exc:  # a theme or plugin failed on our pages: still the build's failure
-            raise SiteBuildError("site.mkdocs-failed", error=f"{type(exc).__name__}: {exc}") from exc
+            detail = _with_logged(f"{type(exc).__name__}: {exc}", errors)
+            raise SiteBuildError("site.mkdocs-failed", error=detail) from exc
     return records
+
+
+def _with_logged(detail: str, errors: list[str]) -> str:
+    """MkDocs logs which file failed ("Encoding error reading file: x.md") and then raises an
+    exception that does not name it: keep the logged line, the user needs the file name."""
+    logged = [e for e in errors if e and e not in detail]
+    return f"{logged[-1]} ({detail})" if logged else detail
+
+
+def _drop_plugin(plugins: Any, name: str) -> None:
+    """Remove a configured plugin. Deleting the key is not enough: MkDocs registered the plugin's
+    event handlers when it was added, and would still run them."""
+    plugin = plugins.get(name)
+    if plugin is None:
+        return
+    del plugins[name]
+    for handlers in plugins.events.values():
+        handlers[:] = [h for h in handlers if getattr(h, "__self__", None) is not plugin]
 
 
 def _epoch(iso: str) -> int:
@@ -241,18 +280,21 @@ def _quiet() -> Iterator[None]:
 
 
 class _ListHandler(logging.Handler):
-    def __init__(self, sink: list[str]) -> None:
+    def __init__(self, sink: list[str], errors: list[str]) -> None:
         super().__init__(logging.WARNING)
         self.sink = sink
+        self.errors = errors
 
     def emit(self, record: logging.LogRecord) -> None:
         self.sink.append(record.getMessage())
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
 
 
 @contextlib.contextmanager
-def _collect_warnings(sink: list[str]) -> Iterator[None]:
+def _collect_warnings(sink: list[str], errors: list[str]) -> Iterator[None]:
     logger = logging.getLogger("mkdocs")
-    handler = _ListHandler(sink)
+    handler = _ListHandler(sink, errors)
     old_handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
     logger.handlers = [handler]
     logger.setLevel(logging.WARNING)

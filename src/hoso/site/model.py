@@ -37,6 +37,9 @@ PUBLIC = "public"
 AUDIENCES = (INSPECTOR, PUBLIC)
 STATUSES = (DA_DUYET, CHO_DUYET, KHONG_HOP_LE)
 TEXT_CONTEXT = "pypdf-text-v1"
+# /Title values that name no document: what PDF libraries write when the author set none
+# (ReportLab writes "untitled"); the record is then named from its type and file name.
+PLACEHOLDER_TITLES = frozenset({"untitled", "(untitled)", "anonymous", "(anonymous)"})
 
 
 @dataclass
@@ -310,7 +313,8 @@ def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache) -> N
         record.text = str(found.get("text") or "")
         record.pages = found.get("pages")
         title = str(found.get("title") or "").strip()
-        record.title = title if title else _title_from_slug(record)
+        usable = title and title.lower() not in PLACEHOLDER_TITLES
+        record.title = title if usable else _title_from_slug(record)
 
 
 def _title_from_slug(record: Record) -> str:

@@ -67,12 +67,29 @@ def build_index(site: Site, out_dir: Path) -> int:
                 }
                 for record in site.records
             )
-            pf.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(out_dir / "pagefind")})
+            # Not "WriteFiles": Pagefind answers it before its asynchronous writes reach the disk
+            # (tokio files, never flushed), and the service exits when its stdin closes, so under
+            # load some files were left empty (pagefind-entry.json of 0 bytes: search broken, yet
+            # the build "succeeded"). GetFiles returns the same bytes; they are written here.
+            files = pf.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
     except HosoError:
         raise
     except Exception as exc:  # the Pagefind binary is missing or failed: the build must say so
         raise SearchIndexError("site.search-failed", error=f"{type(exc).__name__}: {exc}") from exc
+    _write_files(out_dir / "pagefind", files)  # OSError here: the build's "cannot write the site"
     return len(site.records)
+
+
+def _write_files(folder: Path, files: list[dict[str, Any]]) -> None:
+    if not any(str(f.get("path")) == "pagefind-entry.json" for f in files):
+        raise SearchIndexError("site.search-failed", error="pagefind returned no pagefind-entry.json")
+    for item in sorted(files, key=lambda f: str(f.get("path"))):
+        rel = Path(str(item["path"]))
+        if rel.is_absolute() or ".." in rel.parts:
+            raise SearchIndexError("site.search-failed", error=f"unexpected file name {rel}")
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(item["content"]))
 
 
 class PagefindProcess:
@@ -96,7 +113,8 @@ class PagefindProcess:
             stderr=subprocess.DEVNULL,
         )
         self._next_id = 0
-        self._buffer = b""
+        self._buffer = bytearray()
+        self._scanned = 0  # bytes of the buffer known to hold no "," (large answers stay linear)
 
     def __enter__(self) -> PagefindProcess:
         return self
@@ -117,12 +135,17 @@ class PagefindProcess:
 
     def _next_response(self) -> dict[str, Any]:
         assert self._proc.stdout is not None
-        while b"," not in self._buffer:
+        end = self._buffer.find(b",", self._scanned)
+        while end < 0:
+            self._scanned = len(self._buffer)
             data = os.read(self._proc.stdout.fileno(), 1 << 20)
             if not data:
                 raise SearchIndexError("site.search-failed", error="pagefind stopped unexpectedly")
             self._buffer += data
-        raw, _, self._buffer = self._buffer.partition(b",")
+            end = self._buffer.find(b",", self._scanned)
+        raw = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        self._scanned = 0
         payload: dict[str, Any] = json.loads(base64.b64decode(raw)).get("payload") or {}
         if payload.get("type") == "Error":
             raise SearchIndexError("site.search-failed", error=str(payload.get("message")))

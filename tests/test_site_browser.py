@@ -1,0 +1,418 @@
+"""The inspector site in a real browser: Playwright driving Debian's Chromium.
+
+What an inspector does with `hoso site serve`: open the home page, click through a school year
+and a teacher to one record, read its two signatures and its history, find that record by a word
+that appears only inside its PDF (typed without diacritics, as most people type), and download
+the PDF, which must be byte for byte the blob committed in git. Then what they see when the site
+is opened from a folder (file://, e.g. a USB stick): the pages and the signatures, and a notice
+in place of the search, which needs a web server.
+
+The site is built by `hoso site serve --port 0` from a fresh `git clone` of this repository, so
+only committed demo data is used. Full-page screenshots go to tests/artifacts/ (git-ignored).
+Every request the pages make is recorded; one that would leave the machine (anything but
+127.0.0.1, or file:// for the folder) is aborted and reported.
+
+Needs the `playwright` package and /usr/bin/chromium (Debian's `chromium`, installed by .ci/run;
+never `playwright install`). Without them the tests are skipped, except under CI=true where
+they fail.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import REPO_ROOT, VENV_BIN, git
+from pypdf import PdfReader
+from ruamel.yaml import YAML
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Response, ViewportSize
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+HOSO = VENV_BIN / "hoso"  # Path(sys.executable).parent: the venv running the tests
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+# wide enough for Material's navigation (left) and table of contents (right) sidebars
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+TIMEOUT_MS = 20_000
+# What goes over a network; file:, data:, blob:, chrome: and chrome-extension: (Chromium's PDF
+# viewer) stay inside the machine.
+NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
+
+# One record of the demo school, reached by clicking: home → year → owner page → record.
+YEAR = "2023-2024"
+OWNER = "Ngô Thị Mai"
+OWNER_PAGE = f"ho-so/{YEAR}/gv-ngo-thi-mai.html"
+RECORD = f"records/{YEAR}/gv/ngo-thi-mai/ke-hoach-bai-day/tuan-10-ngu-van-6b.pdf"
+ANCHOR = "ke-hoach-bai-day--tuan-10-ngu-van-6b"
+SIGNERS = ["Ngô Thị Mai", "Đặng Thị Thanh Hương"]  # the teacher, then her tổ trưởng who approved
+# "Tên bài dạy: Truyện đồng thoại ..." is in this PDF's text and in no other demo PDF; it is not in
+# the record's title, type, owner or signers: only the text inside the PDF can match the query.
+WORD = "thoại"
+QUERY = "thoai"
+
+
+# ---- the served site and the browser -------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    clone: Path
+    url: str  # http://127.0.0.1:<port>/
+
+    @property
+    def site(self) -> Path:
+        return self.clone / "site"
+
+    def blob(self, path: str) -> bytes:
+        return subprocess.run(
+            ["git", "cat-file", "blob", f"HEAD:{path}"], cwd=self.clone, capture_output=True, check=True
+        ).stdout
+
+    def index(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.site / "index.json").read_text(encoding="utf-8"))
+        return data
+
+    def record(self, path: str) -> dict[str, Any]:
+        found: list[dict[str, Any]] = [r for r in self.index()["records"] if r["path"] == path]
+        assert len(found) == 1, f"{path} is not in the site's index.json"
+        return found[0]
+
+
+def _hermetic_env(home: Path) -> dict[str, str]:
+    """Like conftest's isolated_env (function-scoped, so not usable by module fixtures)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HOSO_"))}
+    home.mkdir(parents=True, exist_ok=True)
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def _wait_for_url(proc: subprocess.Popen[str], timeout: float) -> str:
+    """The URL `hoso site serve` prints on stderr; stderr is drained until the server exits."""
+    assert proc.stderr is not None
+    stderr = proc.stderr
+    said: list[str] = []
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in stderr:
+            said.append(line)
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match and not found:
+                found.append(match.group(0))
+                ready.set()
+        ready.set()  # the server stopped (or closed stderr) without printing its address
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout) or not found:
+        proc.kill()
+        pytest.fail(f"`hoso site serve` printed no URL in {timeout:.0f} s:\n{''.join(said)[-2000:]}")
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    def missing(what: str, installed_by: str) -> NoReturn:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what}: required in CI ({installed_by})", pytrace=False)
+        pytest.skip(what)
+
+    if importlib.util.find_spec("playwright") is None:
+        missing("the playwright package is not installed", "pip install -e '.[test]', as scripts/dev.py does")
+    if not os.access(CHROMIUM, os.X_OK):
+        missing(f"{CHROMIUM} not found", "apt-get install chromium, as .ci/run does")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`hoso site serve --port 0` in a fresh clone of this repository (browser first: skip early)."""
+    base = tmp_path_factory.mktemp("site-browser")
+    env = _hermetic_env(base / "home")
+    clone = base / "truong"
+    clone_cmd = ["git", "clone", "-q", str(REPO_ROOT), str(clone)]
+    subprocess.run(clone_cmd, env=env, check=True, capture_output=True, timeout=120)
+    proc = subprocess.Popen(
+        [str(HOSO), "site", "serve", "--port", "0"],
+        cwd=clone,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        yield Served(clone, _wait_for_url(proc, timeout=120))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _context(browser: Browser, is_local: Callable[[str], bool]) -> tuple[BrowserContext, list[str]]:
+    """A fresh context; the URL of every request it makes is recorded, non-local ones aborted."""
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    # shown by pytest when a test fails: what the pages said
+    context.on("console", lambda message: print(f"console.{message.type}: {message.text}"))
+    context.on("weberror", lambda error: print(f"page error: {error.error}"))
+    context.on("requestfailed", lambda request: print(f"request failed: {request.url} {request.failure}"))
+    context.on("response", _print_http_error)
+    context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
+    return context, requests
+
+
+def _print_http_error(response: Response) -> None:
+    if not response.ok:
+        print(f"HTTP {response.status}: {response.url}")
+
+
+def _on_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in NETWORK_SCHEMES or parts.hostname == "127.0.0.1"
+
+
+def _on_disk(url: str) -> bool:
+    return urlsplit(url).scheme not in NETWORK_SCHEMES
+
+
+def _outside(requests: list[str], is_local: Callable[[str], bool]) -> list[str]:
+    return sorted({url for url in requests if not is_local(url)})
+
+
+def _screenshot(page: Page, name: str) -> None:
+    """A full-page PNG in tests/artifacts/ (from the top: the fixed header is not drawn mid-page)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=ARTIFACTS / name, full_page=True)
+
+
+def _fold(text: str) -> str:
+    """What a person types without Vietnamese diacritics: "Đồng thoại" -> "dong thoai"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+# ---- shared steps ---------------------------------------------------------------------------------
+
+
+def _check_home(page: Page, served: Served) -> None:
+    from playwright.sync_api import expect
+
+    catalog = YAML(typ="safe").load((served.clone / "catalog.yml").read_text(encoding="utf-8"))
+    expect(page.locator("article h1")).to_contain_text(catalog["school"]["name"])
+    table = page.locator("article table").first
+    expect(table).to_be_visible()
+    rows: list[list[str]] = table.locator("tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.cells, c => c.textContent.trim()))"
+    )
+    assert rows[0] == ["Năm học", "Đã duyệt", "Chờ duyệt", "Không hợp lệ", "Tổng"]
+    pdfs = git(served.clone, "ls-files", "--", "records/*.pdf").stdout.split()
+    committed = Counter(path.split("/")[1] for path in pdfs)
+    counts = {row[0]: [int(n) for n in row[1:]] for row in rows[1:]}
+    assert list(counts) == [*sorted(committed, reverse=True), "Tổng"]  # newest year first, then the total
+    for year, expected in committed.items():
+        assert counts[year][-1] == expected, f"{year}: {counts[year]}, {expected} PDFs committed"
+        assert sum(counts[year][:-1]) == expected  # every record has one status
+    assert counts["Tổng"] == [sum(counts[y][i] for y in committed) for i in range(4)]
+    assert counts["Tổng"][-1] == sum(committed.values())
+
+
+def _click_to_record(page: Page, root: str) -> None:
+    """home → the year (counts table) → the owner (year page) → the record (page TOC)."""
+    from playwright.sync_api import expect
+
+    page.locator("article table").first.get_by_role("link", name=YEAR, exact=True).click()
+    expect(page).to_have_url(root + f"nam-hoc/{YEAR}.html")
+    expect(page.locator("article h1")).to_contain_text(f"Năm học {YEAR}")
+    page.locator("article table").get_by_role("link", name=OWNER, exact=True).click()
+    expect(page).to_have_url(root + OWNER_PAGE)
+    expect(page.locator("article h1")).to_contain_text(f"{OWNER} — năm học {YEAR}")
+    page.locator(f'.md-sidebar--secondary a[href="#{ANCHOR}"]').click()
+    expect(page).to_have_url(root + OWNER_PAGE + "#" + ANCHOR)
+    _check_landed_on_record(page)
+
+
+def _check_landed_on_record(page: Page) -> None:
+    from playwright.sync_api import expect
+
+    target = page.locator(":target")
+    expect(target).to_have_count(1)
+    expect(target).to_have_attribute("data-hoso-record", RECORD)
+    expect(target).to_have_id(ANCHOR)
+    expect(target).to_be_in_viewport()
+
+
+def _check_signatures(page: Page) -> None:
+    from playwright.sync_api import expect
+
+    signatures = page.locator(f'[id="{ANCHOR}--ky"] + div.hoso-signatures > table.hoso-signature')
+    expect(signatures).to_have_count(2)
+    for i in range(2):
+        expect(signatures.nth(i).locator("caption")).to_have_text(f"Chữ ký số {i + 1}")
+        expect(signatures.nth(i)).to_have_class(re.compile(r"\bhoso-sig-valid\b"))
+    names = signatures.evaluate_all(
+        """tables => tables.map(t => {
+             const row = Array.from(t.rows).find(r => r.cells[0].textContent.trim() === "Người ký");
+             return row ? row.cells[1].textContent.trim() : null;
+           })"""
+    )
+    assert names == SIGNERS
+
+
+# ---- the tests -------------------------------------------------------------------------------------
+
+
+def test_inspector_browses_searches_and_downloads(browser: Browser, served: Served, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    record = served.record(RECORD)
+    # The query can match this record only through the text inside its PDF.
+    pdf = served.blob(RECORD)
+    text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert WORD in text.lower() and _fold(WORD) == QUERY != WORD
+    type_name = next(t["name"] for t in served.index()["record_types"] if t["id"] == record["type"])
+    signers = [s["name"] for s in record["signers"]]
+    assert QUERY not in _fold(" ".join([record["title"], type_name, record["owner"]["name"], YEAR, *signers]))
+
+    root = served.url
+    context, requests = _context(browser, _on_loopback)
+    page = context.new_page()
+
+    page.goto(root)
+    _check_home(page, served)
+    _screenshot(page, "site-home.png")
+
+    _click_to_record(page, root)
+    _check_signatures(page)
+    events = page.locator(f'[id="{ANCHOR}--ls"] + ol.hoso-history > li')
+    expect(events).to_have_count(len(record["events"]))
+    assert record["events"], "the record's history is empty"
+    for i, event in enumerate(record["events"]):
+        expect(events.nth(i)).to_have_class(re.compile(rf"\bhoso-event-{event['kind']}\b"))
+        expect(events.nth(i)).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
+        if event.get("commit"):
+            expect(events.nth(i).locator("code")).to_have_text(event["commit"][:10])
+    _screenshot(page, "site-record.png")
+
+    page.locator(".md-sidebar--primary").get_by_role("link", name="Tìm kiếm", exact=True).click()
+    expect(page).to_have_url(root + "tim-kiem.html")
+    expect(page.locator("#hoso-search-offline")).to_be_hidden()
+    box = page.locator(".pagefind-ui__search-input")
+    # One input event: typed key by key on a loaded machine, Pagefind UI can run a search per
+    # prefix while its index loads, and the last one to start wins, not the last one typed.
+    box.fill(QUERY)
+    expect(page.locator(".pagefind-ui__message")).to_have_text(f"1 kết quả cho {QUERY}")
+    result = page.locator(".pagefind-ui__result-link")
+    expect(result).to_have_count(1)
+    expect(result).to_have_text(record["title"])
+    _screenshot(page, "site-search.png")
+    result.click()
+    expect(page).to_have_url(root + OWNER_PAGE + "#" + ANCHOR)
+    _check_landed_on_record(page)
+
+    link = page.locator(f'a[download][href$="tep/{RECORD}"]')
+    expect(link).to_have_count(1)
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.failure() is None
+    assert download.suggested_filename == Path(RECORD).name
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes() == pdf
+
+    context.close()
+    assert any("/pagefind/" in url for url in requests), "the request log saw no search request"
+    assert _outside(requests, _on_loopback) == []
+
+
+def test_site_opened_from_a_folder(browser: Browser, served: Served, tmp_path: Path) -> None:
+    """The built folder copied elsewhere (a USB stick) and opened as file://: no server at all."""
+    from playwright.sync_api import expect
+
+    usb = tmp_path / "USB của trường" / "trang tra cứu"  # spaces and diacritics in the path
+    shutil.copytree(served.site, usb)
+    root = usb.as_uri() + "/"
+    context, requests = _context(browser, _on_disk)
+    page = context.new_page()
+
+    page.goto(root + "index.html")
+    _check_home(page, served)
+    _click_to_record(page, root)
+    _check_signatures(page)
+    expect(page.locator(f'[id="{ANCHOR}--ls"] + ol.hoso-history > li').first).to_be_visible()
+    link = page.locator(f'a[download][href$="tep/{RECORD}"]')
+    href = link.get_attribute("href")
+    assert href is not None
+    assert (usb / OWNER_PAGE).parent.joinpath(href).resolve() == (usb / "tep" / RECORD).resolve()
+    assert (usb / "tep" / RECORD).read_bytes() == served.blob(RECORD)
+
+    page.locator(".md-sidebar--primary").get_by_role("link", name="Tìm kiếm", exact=True).click()
+    expect(page).to_have_url(root + "tim-kiem.html")
+    notice = page.locator("#hoso-search-offline")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("hoso site serve")
+    expect(page.locator(".pagefind-ui__search-input")).to_have_count(0)
+
+    context.close()
+    assert _outside(requests, _on_disk) == []
+
+
+def test_collapsed_previews_load_no_pdf_from_a_folder(browser: Browser, served: Served) -> None:
+    context, requests = _context(browser, _on_disk)
+    page = context.new_page()
+    page.goto((served.site / OWNER_PAGE).as_uri(), wait_until="load")
+    assert [url for url in requests if url.endswith(".pdf")] == []
+    # opening a preview loads that one file
+    page.locator("details.hoso-preview summary").first.click()
+    page.wait_for_function("document.querySelector('details.hoso-preview iframe').getAttribute('src')")
+    context.close()
+    assert len([url for url in requests if url.endswith(".pdf")]) == 1
