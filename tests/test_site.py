@@ -610,7 +610,7 @@ def test_record_entry_signatures_history_retention_download(inspector: Built) ->
     assert meta["Kích thước"] == f"{size / 1024:.1f} KB, 1 trang"
     # kế hoạch bài dạy: 5 years after the end of the school year 2024-2025 (31/07/2025)
     assert meta["Thời hạn bảo quản"] == (
-        "Đến hết ngày 31/07/2030 — Thông tư 08/2025/TT-BGDĐT (chưa đối chiếu) (chưa xác nhận với văn bản gốc)"
+        "Đến hết ngày 31/07/2030 — Thông tư 08/2025/TT-BGDĐT (chưa đối chiếu)"
     )
 
     p = F.pki_fixture()

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from hoso.config.models import Retention
 from hoso.config.vocab import RETENTION_EVENTS, role_name
 from hoso.messages import has, lang, t
 from hoso.site.model import (
@@ -313,9 +314,14 @@ def _retention_text(site: Site, rt_id: str) -> str:
     else:
         text = t("site.keep-forever")
     text += " — " + md(rt.retention.source)
-    if not rt.retention.confirmed:
+    if _flag_unconfirmed(rt.retention):
         text += " " + t("site.unconfirmed")
     return text
+
+
+def _flag_unconfirmed(retention: Retention) -> bool:
+    """Say "unconfirmed" unless the catalog's source text already says so."""
+    return not retention.confirmed and "chưa đối chiếu" not in retention.source.casefold()
 
 
 def _types_index(site: Site) -> str:
@@ -557,7 +563,7 @@ def _keep_text(site: Site, r: Record, plain: bool = False) -> str:
         until = r.keep_until.strftime("%d/%m/%Y") if r.keep_until else "?"
         text = t("site.keep-until", date=until)
     text += " — " + (r.rt.retention.source if plain else md(r.rt.retention.source))
-    if not r.rt.retention.confirmed:
+    if _flag_unconfirmed(r.rt.retention):
         text += " " + t("site.unconfirmed")
     return text
 
