@@ -190,7 +190,7 @@ def _as_of(site: Site) -> str:
 def _home(site: Site) -> str:
     school = site.config.catalog.school
     src = "index.md"
-    out = [_front(school.name, t("site.home-description", school=school.name))]
+    out = [_front(t("site.nav.home"), t("site.home-description", school=school.name))]
     out.append(f"# {md(school.name)}\n")
     facts = [t("site.authority", name=md(school.authority)), t("site.province", name=md(school.province))]
     if school.commune:
