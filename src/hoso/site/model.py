@@ -12,9 +12,11 @@ is extracted once per blob id and cached.
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -154,11 +156,35 @@ class Site:
     def people(self) -> list[Person]:
         return list(self.config.people.people)
 
+    @cached_property
+    def index(self) -> RecordIndex:
+        return RecordIndex(self.records)
+
     def by_status(self, records: Iterable[Record] | None = None) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)
         for r in self.records if records is None else records:
             counts[r.status] = counts.get(r.status, 0) + 1
         return counts
+
+
+class RecordIndex:
+    """The records grouped once, so that no page of the site rescans all of them."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.by_owner: dict[tuple[str, str, str | None], list[Record]] = defaultdict(list)
+        self.by_year: dict[str, list[Record]] = defaultdict(list)
+        self.by_type_year: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        self.signed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in records:
+            self.by_owner[(r.loc.year, r.loc.owner_level, r.loc.owner_id)].append(r)
+            self.by_year[r.loc.year].append(r)
+            self.by_type_year[(r.rt.id, r.loc.year)].append(r)
+            own = r.loc.owner_id if r.loc.owner_level == "giao-vien" else None
+            for person in {s.person for s in r.signatures if s.person and s.person != own}:
+                self.signed[person][r.loc.year] += 1
+
+    def owned(self, year: str, level: str, owner_id: str | None) -> list[Record]:
+        return self.by_owner.get((year, level, owner_id), [])
 
 
 def owner_page(year: str, level: str, owner_id: str | None) -> str:

@@ -60,38 +60,8 @@ def badge(status: str) -> str:
     return f'<span class="hoso-badge hoso-{esc(status)}">{esc(t("site.status." + status))}</span>'
 
 
-class _Index:
-    """The records grouped once, so that every page is built without rescanning all records."""
-
-    def __init__(self, site: Site) -> None:
-        self.by_owner: dict[tuple[str, str, str | None], list[Record]] = defaultdict(list)
-        self.by_type_year: dict[tuple[str, str], list[Record]] = defaultdict(list)
-        self.signed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in site.records:
-            self.by_owner[(r.loc.year, r.loc.owner_level, r.loc.owner_id)].append(r)
-            self.by_type_year[(r.rt.id, r.loc.year)].append(r)
-            own = r.loc.owner_id if r.loc.owner_level == "giao-vien" else None
-            for person in {s.person for s in r.signatures if s.person and s.person != own}:
-                self.signed[person][r.loc.year] += 1
-
-    def owned(self, year: str, level: str, owner_id: str | None) -> list[Record]:
-        return self.by_owner.get((year, level, owner_id), [])
-
-
-_INDEXES: dict[int, _Index] = {}
-
-
-def _ix(site: Site) -> _Index:
-    found = _INDEXES.get(id(site))
-    if found is None:
-        _INDEXES.clear()
-        found = _INDEXES[id(site)] = _Index(site)
-    return found
-
-
 def render(site: Site) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
-    _INDEXES.clear()
     pages: dict[str, str] = {
         "_hoso/hoso.css": CSS,
         "_hoso/search.js": SEARCH_JS,
@@ -112,11 +82,8 @@ def render(site: Site) -> dict[str, str]:
     pages["nguoi/index.md"] = _people_index(site)
     for p in site.people():
         pages[f"nguoi/{p.id}.md"] = _person(site, p.id)
-    by_page: dict[str, list[Record]] = defaultdict(list)
-    for r in site.records:
-        by_page[r.page].append(r)
-    for page, records in by_page.items():
-        pages[page] = _owner_page(site, page, records)
+    for records in site.index.by_owner.values():
+        pages[records[0].page] = _owner_page(site, records[0].page, records)
     return pages
 
 
@@ -156,6 +123,23 @@ def _counts_row(site: Site, records: Iterable[Record]) -> str:
 
 def _status_header() -> str:
     return " | ".join(t("site.status." + s) for s in STATUSES) + " | " + t("site.total")
+
+
+def _counts_header(first: str) -> list[str]:
+    return [f"| {first} | {_status_header()} |", "|---|" + "---|" * (len(STATUSES) + 1)]
+
+
+def _owner_counts(site: Site, src: str, records: Iterable[Record]) -> list[str]:
+    """One row per owner page (the school first): the owner's name, linked, and its counts."""
+    by_page: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        by_page[r.page].append(r)
+    order = sorted(by_page, key=lambda p: (by_page[p][0].loc.owner_level != "truong", p))
+    rows = [
+        f"| [{md(by_page[p][0].owner_name)}]({rel(src, p)}) | {_counts_row(site, by_page[p])} |"
+        for p in order
+    ]
+    return [*_counts_header(t("site.col.owner")), *rows]
 
 
 def _record_link(src: str, r: Record) -> str:
@@ -201,10 +185,9 @@ def _home(site: Site) -> str:
     out.append("  \n".join(facts) + "\n")
     out.append(_as_of(site) + "\n")
     out.append(f"## {t('site.years')}\n")
-    out.append(f"| {t('site.col.year')} | {_status_header()} |")
-    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    out.extend(_counts_header(t("site.col.year")))
     for year in site.years:
-        records = [r for r in site.records if r.loc.year == year]
+        records = site.index.by_year.get(year, [])
         out.append(f"| [{year}]({rel(src, f'nam-hoc/{year}.md')}) | {_counts_row(site, records)} |")
     out.append(f"| **{t('site.total')}** | {_counts_row(site, site.records)} |\n")
     hidden = sum(site.hidden.values())
@@ -261,36 +244,27 @@ def _more(total: int) -> str:
 def _years_index(site: Site) -> str:
     src = "nam-hoc/index.md"
     out = [_front(t("site.nav.years")), f"# {t('site.nav.years')}\n"]
-    out.append(f"| {t('site.col.year')} | {_status_header()} |")
-    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    out.extend(_counts_header(t("site.col.year")))
     for year in site.years:
-        records = [r for r in site.records if r.loc.year == year]
+        records = site.index.by_year.get(year, [])
         out.append(f"| [{year}]({rel(src, f'nam-hoc/{year}.md')}) | {_counts_row(site, records)} |")
     return "\n".join(out) + "\n"
 
 
 def _year(site: Site, year: str) -> str:
     src = f"nam-hoc/{year}.md"
-    records = [r for r in site.records if r.loc.year == year]
+    records = site.index.by_year.get(year, [])
     out = [
         _front(t("site.year-title", year=year)),
         f"# {t('site.year-title', year=year)}\n",
         _as_of(site) + "\n",
     ]
     out.append(f"## {t('site.by-owner')}\n")
-    out.append(f"| {t('site.col.owner')} | {_status_header()} |")
-    out.append("|---|" + "---|" * (len(STATUSES) + 1))
-    by_page: dict[str, list[Record]] = defaultdict(list)
-    for r in records:
-        by_page[r.page].append(r)
-    for page in sorted(by_page, key=lambda p: (by_page[p][0].loc.owner_level != "truong", p)):
-        rs = by_page[page]
-        out.append(f"| [{md(rs[0].owner_name)}]({rel(src, page)}) | {_counts_row(site, rs)} |")
+    out.extend(_owner_counts(site, src, records))
     out.append(f"\n## {t('site.by-type')}\n")
-    out.append(f"| {t('site.col.type')} | {_status_header()} |")
-    out.append("|---|" + "---|" * (len(STATUSES) + 1))
+    out.extend(_counts_header(t("site.col.type")))
     for rt in site.types():
-        rs = _ix(site).by_type_year.get((rt.id, year), [])
+        rs = site.index.by_type_year.get((rt.id, year), [])
         hidden = site.hidden.get((year, rt.id), 0)
         if not rs and not hidden:
             continue
@@ -331,7 +305,7 @@ def _types_index(site: Site) -> str:
     out.append("| " + " | ".join(head) + " |")
     out.append("|---|---|---|---|")
     for rt in site.types():
-        count = sum(len(_ix(site).by_type_year.get((rt.id, y), [])) for y in site.years)
+        count = sum(len(site.index.by_type_year.get((rt.id, y), [])) for y in site.years)
         count += sum(n for (_, tid), n in site.hidden.items() if tid == rt.id)
         name = f"[{md(rt.name)}]({rel(src, f'loai/{rt.id}.md')})"
         if rt.confidential:
@@ -359,7 +333,7 @@ def _type(site: Site, type_id: str) -> str:
         facts.append(t("site.type-confidential"))
     out.append("  \n".join(facts) + "\n")
     for year in site.years:
-        records = _ix(site).by_type_year.get((type_id, year), [])
+        records = site.index.by_type_year.get((type_id, year), [])
         hidden = site.hidden.get((year, type_id), 0)
         if not records and not hidden:
             continue
@@ -368,14 +342,7 @@ def _type(site: Site, type_id: str) -> str:
             out.append(t("site.hidden-count", count=hidden) + "\n")
             continue
         if rt.owner == "giao-vien" and len(records) > 60:
-            out.append(f"| {t('site.col.owner')} | {_status_header()} |")
-            out.append("|---|" + "---|" * (len(STATUSES) + 1))
-            by_page: dict[str, list[Record]] = defaultdict(list)
-            for r in records:
-                by_page[r.page].append(r)
-            for page, rs in sorted(by_page.items()):
-                link = rel(src, page)
-                out.append(f"| [{md(rs[0].owner_name)}]({link}) | {_counts_row(site, rs)} |")
+            out.extend(_owner_counts(site, src, records))
         else:
             out.extend(_record_table(src, records))
         out.append("")
@@ -409,8 +376,8 @@ def _groups_index(site: Site) -> str:
     for g in site.groups():
         members = {pid for pid, _, _ in _members(site, g.id)}
         count = sum(
-            len(_ix(site).owned(y, "to", g.id))
-            + sum(len(_ix(site).owned(y, "giao-vien", m)) for m in members)
+            len(site.index.owned(y, "to", g.id))
+            + sum(len(site.index.owned(y, "giao-vien", m)) for m in members)
             for y in site.years
         )
         out.append(f"| [{md(g.name)}]({rel(src, f'to/{g.id}.md')}) | {len(members)} | {count} |")
@@ -427,8 +394,8 @@ def _group(site: Site, group_id: str) -> str:
         out.append(f"- [{md(name)}]({rel(src, f'nguoi/{pid}.md')}) — {md(role)}")
     ids = {pid for pid, _, _ in members}
     for year in site.years:
-        own = _ix(site).owned(year, "to", group_id)
-        theirs = [r for pid in sorted(ids) for r in _ix(site).owned(year, "giao-vien", pid)]
+        own = site.index.owned(year, "to", group_id)
+        theirs = [r for pid in sorted(ids) for r in site.index.owned(year, "giao-vien", pid)]
         if not own and not theirs:
             continue
         out.append(f"\n## {t('site.year-title', year=year)}\n")
@@ -438,13 +405,7 @@ def _group(site: Site, group_id: str) -> str:
             out.append("")
         if theirs:
             out.append(f"### {t('site.member-records')}\n")
-            out.append(f"| {t('site.col.owner')} | {_status_header()} |")
-            out.append("|---|" + "---|" * (len(STATUSES) + 1))
-            by_page: dict[str, list[Record]] = defaultdict(list)
-            for r in theirs:
-                by_page[r.page].append(r)
-            for page, rs in sorted(by_page.items()):
-                out.append(f"| [{md(rs[0].owner_name)}]({rel(src, page)}) | {_counts_row(site, rs)} |")
+            out.extend(_owner_counts(site, src, theirs))
     return "\n".join(out) + "\n"
 
 
@@ -475,9 +436,9 @@ def _person(site: Site, person_id: str) -> str:
         until = r.until.strftime("%d/%m/%Y") if r.until else "…"
         span = f"{r.from_.strftime('%d/%m/%Y')} – {until}"
         out.append(f"- {md(role_name(r.role))}{' — ' + md(where) if where else ''} ({span})")
-    signed = _ix(site).signed.get(person_id, {})
+    signed = site.index.signed.get(person_id, {})
     for year in site.years:
-        own = _ix(site).owned(year, "giao-vien", person_id)
+        own = site.index.owned(year, "giao-vien", person_id)
         if not own and not signed.get(year):
             continue
         out.append(f"\n## {t('site.year-title', year=year)}\n")
