@@ -9,21 +9,17 @@ keys (passphrase "demo"); the fake record is an HTML page named .pdf.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import HTML_AS_PDF, REPO_ROOT, make_pdf
+from servers import APPROVED, LOCKED, clone_as, commit, countersign, demo_server, git, push
 
 from hoso.cli import main
 from hoso.errors import ExitCode
 
 pytestmark = pytest.mark.slow
 
-PRINCIPAL_P12 = REPO_ROOT / "scripts/demo_pki/people/nguyen-van-hai.p12"
-APPROVED = "records/2024-2025/truong/ke-hoach-giao-duc-nha-truong/ke-hoach-giao-duc-nha-truong-2024-2025.pdf"
-LOCKED = "records/2023-2024/truong/ke-hoach-giao-duc-nha-truong/ke-hoach-giao-duc-nha-truong-2023-2024.pdf"
 LOCKS = """version: 1
 locks:
   - year: 2023-2024
@@ -33,59 +29,20 @@ locks:
 """
 
 
-def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if check:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
-
-
 @pytest.fixture
 def server(tmp_path: Path, isolated_env: Path) -> Path:
-    """A bare repository holding the demo school (with 2023-2024 locked) and hoso's hook."""
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    for name in ("catalog.yml", "people.yml"):
-        shutil.copy(REPO_ROOT / name, seed / name)
-    (seed / "locks.yml").write_text(LOCKS, encoding="utf-8")
-    shutil.copytree(REPO_ROOT / "trust", seed / "trust")
-    shutil.copytree(REPO_ROOT / "records", seed / "records")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-q", "-m", "Trường mẫu")
-    bare = tmp_path / "truong.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
-    assert main(["install-server-hook", str(bare)]) == 0
-    return bare
+    """A bare repository holding the demo school (with 2023-2024 locked) and hoso's hooks."""
+    return demo_server(tmp_path, locks=LOCKS)
 
 
 @pytest.fixture
 def clone(server: Path, tmp_path: Path) -> Path:
-    work = tmp_path / "van-thu"
-    git(tmp_path, "clone", "-q", str(server), str(work))
-    return work
-
-
-def push(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return git(work, "push", "origin", *(args or ("HEAD:main",)), check=False)
-
-
-def commit(work: Path, message: str) -> None:
-    git(work, "add", "-A")
-    git(work, "commit", "-q", "--no-verify", "-m", message)
+    return clone_as(server, tmp_path / "van-thu")
 
 
 @pytest.fixture(autouse=True)
 def demo_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOSO_P12_PASSPHRASE", "demo")
-
-
-def countersign(work: Path, rel: str) -> None:
-    """The demo hiệu trưởng signs `rel` in the clone `work` (hoso sign, as an approver would)."""
-    assert (
-        main(["-C", str(work), "sign", str(work / rel), "--role", "hieu-truong", "--p12", str(PRINCIPAL_P12)])
-        == 0
-    )
 
 
 def test_bad_record_committed_with_no_verify_is_refused_at_push(clone: Path) -> None:
@@ -147,8 +104,8 @@ def test_deletion_before_retention_and_force_push_and_branch_deletion_are_refuse
     assert proc.returncode != 0 and "history.retention" in proc.stderr
 
     git(clone, "reset", "-q", "--hard", "origin/main")
-    (clone / "ghi-chu.md").write_text("ghi chú\n", encoding="utf-8")
-    commit(clone, "ghi chú")
+    countersign(clone, APPROVED)
+    commit(clone, "Hiệu trưởng ký bổ sung")
     assert push(clone).returncode == 0
     proc = push(clone, "--force", "HEAD~1:main")
     assert proc.returncode != 0 and "force-push" in proc.stderr
@@ -156,25 +113,28 @@ def test_deletion_before_retention_and_force_push_and_branch_deletion_are_refuse
     assert proc.returncode != 0
 
 
-def test_governance_changes_only_through_a_merge(clone: Path) -> None:
+def test_governance_needs_proof_not_a_merge_with_a_claimed_approver(clone: Path) -> None:
     people = clone / "people.yml"
     people.write_text(people.read_text(encoding="utf-8") + "# ghi chú\n", encoding="utf-8")
     commit(clone, "sửa people.yml")
     proc = push(clone)
-    assert proc.returncode != 0 and "history.governance-direct" in proc.stderr
+    assert proc.returncode != 0 and "history.governance-unproven" in proc.stderr
 
     git(clone, "branch", "-q", "nop/quan-tri/people", "HEAD")
     git(clone, "reset", "-q", "--hard", "origin/main")
     assert push(clone, "nop/quan-tri/people").returncode == 0  # a submission branch: allowed
-    git(
-        clone,
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Duyệt thay đổi people.yml\n\nDuyet-boi: nguyen-van-hai",
-        "nop/quan-tri/people",
-    )
+    approval = "Duyệt thay đổi people.yml\n\nDuyet-boi: nguyen-van-hai"
+    git(clone, "merge", "-q", "--no-ff", "-m", approval, "nop/quan-tri/people")
+    proc = push(clone)  # a merge whose approver is only typed in a trailer proves nothing
+    assert proc.returncode != 0 and "history.governance-unproven" in proc.stderr
+
+    # the principal's signed decision, added by the same change and named: proof
+    decision = clone / "quyet-dinh/qd-01-sua-people.pdf"
+    decision.parent.mkdir()
+    decision.write_bytes(make_pdf("Quyết định sửa danh sách nhân sự"))
+    countersign(clone, "quyet-dinh/qd-01-sua-people.pdf")
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "--amend", "-m", approval + "\nQuyet-dinh: quyet-dinh/qd-01-sua-people.pdf")
     proc = push(clone)
     assert proc.returncode == 0, proc.stderr
 
@@ -276,7 +236,7 @@ def test_first_push_into_an_empty_server_is_accepted(tmp_path: Path, isolated_en
     people.write_text(people.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
     commit(work, "sửa people.yml")
     proc = push(work)
-    assert proc.returncode != 0 and "history.governance-direct" in proc.stderr
+    assert proc.returncode != 0 and "history.governance-unproven" in proc.stderr
 
 
 def test_check_range_with_an_unknown_revision(clone: Path, capsys) -> None:

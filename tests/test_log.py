@@ -158,7 +158,21 @@ def test_small_history_every_kind(small: Repo, capsys: pytest.CaptureFixture[str
     assert corrected["reason"] == "sai tên bài"
     assert deleted["trailers"]["Quyet-dinh-huy"] == ["15/QĐ-THCS"]  # type: ignore[index]
     assert deleted["reason"] == "hết hạn bảo quản" and deleted["paths"] == [OLD]
-    assert set(approved) == {"commit", "date", "kind", "author", "people", "paths", "reason", "trailers"}
+    assert set(approved) == {
+        "commit",
+        "date",
+        "kind",
+        "author",
+        "people",
+        "paths",
+        "reason",
+        "trailers",
+        "evidence",
+        "claimed_only",
+        "via_note",
+    }
+    # the approver is only named by a trailer: the trail says so
+    assert approved["evidence"] == [] and approved["claimed_only"] == ["tran-thi-binh"]
     assert str(approved["date"]).startswith("2024-09-05T")
 
     every = log_json(capsys, "-C", root, "--all")

@@ -28,11 +28,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hoso.config.loader import PEOPLE_FILE, read_yaml
+from hoso.config.loader import PEOPLE_FILE, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
 from hoso.records import is_record_area
 from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, commits, has_commits, note_stamps
 from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
+from hoso.trail_evidence import Proof, attach, load_config_or_none, signers_file
 
 APPROVED_BY = "Duyet-boi"
 REJECTED_BY = "Tu-choi-boi"
@@ -67,6 +68,10 @@ class Event:
     trailers: dict[str, list[str]]
     git_author: str = ""  # "Name <email>" as git recorded it
     via_note: bool = False
+    # people the trailers name as approver / rejecter: claims until evidence backs them
+    claimed_ids: list[str] = field(default_factory=list)
+    proofs: list[Proof] = field(default_factory=list)  # evidence found (hoso.trail_evidence)
+    claims: list[str] = field(default_factory=list)  # claimed_ids that no evidence backs
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +83,9 @@ class Event:
             "paths": self.paths,
             "reason": self.reason,
             "trailers": self.trailers,
+            "evidence": [p.as_json() for p in self.proofs],
+            "claimed_only": self.claims,
+            "via_note": self.via_note,
         }
 
 
@@ -116,7 +124,7 @@ def load_directory(root: Path) -> Directory:
     if not path.is_file():
         return directory
     try:
-        doc = read_yaml(path.read_bytes(), PEOPLE_FILE)
+        doc = read_yaml_file(path, PEOPLE_FILE)
     except (ConfigError, OSError):
         return directory
     people = doc.data.get("people")
@@ -209,9 +217,14 @@ def events(root: Path, query: Query) -> list[Event]:
         revs = list(_ALL_REFS)
     elif has_commits(root):
         revs = ["HEAD"]
-    # git's --since is approximate (it keeps the time of day): ask a day early, filter exactly here
-    since = (query.since - timedelta(days=1)).isoformat() if query.since else None
-    history = commits(root, revs, since=since, merge_changes=True, notes=True) if revs else []
+    # git reads a bare date as that day at the *current* time of day, in the machine's zone: ask
+    # with an explicit midnight two days early (any zone, any hour), then filter exactly here
+    since = f"{(query.since - timedelta(days=2)).isoformat()} 00:00:00 +0000" if query.since else None
+    config = load_config_or_none(root)
+    with signers_file(config) as signers:
+        history = (
+            commits(root, revs, since=since, merge_changes=True, notes=True, signers=signers) if revs else []
+        )
     directory = load_directory(root)
     tr = {c.oid: parse_trailers(c.message) for c in history}
     notes = {c.oid: parse_trailers(c.notes) for c in history if c.notes}
@@ -237,6 +250,7 @@ def events(root: Path, query: Query) -> list[Event]:
     if query.person:
         found = [e for e in found if _matches(e, query.person)]
     found.sort(key=lambda e: datetime.fromisoformat(e.date))  # stable: git's order within a second
+    attach(root, found, history, config)
     return found
 
 
@@ -312,6 +326,7 @@ def _commit_events(
     if len(c.parents) > 1:
         if APPROVED_BY in trailers:
             out.append(make(DUYET, [ch.path for ch in c.changes], trailers[APPROVED_BY]))
+            out[-1].claimed_ids = _unique(trailers[APPROVED_BY])
     else:
         groups: dict[str, list[str]] = {}
         for ch in c.changes:
@@ -332,6 +347,7 @@ def _commit_events(
     if REJECTED_BY in trailers:
         named = [v for v in trailers.get(REJECTION, []) if is_record_area(v)]
         out.append(make(TU_CHOI, _unique([*record_paths, *named]), trailers[REJECTED_BY]))
+        out[-1].claimed_ids = _unique(trailers[REJECTED_BY])
     if REJECTED_BY in note_trailers:
         stamp = stamps.get(c.oid)
         who = directory.person(stamp.author, stamp.email) if stamp else author
@@ -349,6 +365,7 @@ def _commit_events(
                 trailers=note_trailers,
                 git_author=f"{stamp.author} <{stamp.email}>" if stamp else git_author,
                 via_note=True,
+                claimed_ids=_unique(ids),  # a note is never evidence, whoever wrote it
             )
         )
     return out

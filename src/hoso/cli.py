@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--branch", metavar=t("cli.metavar-branch"), help=t("cli.check.branch"))
     p.add_argument("--range", metavar="A..B", help=t("cli.check.range"))
     p.add_argument("--ref", metavar=t("cli.metavar-branch"), help=t("cli.check.ref"))
+    p.add_argument("--proposal", action="store_true", help=t("cli.check.proposal"))
 
     p = add("add")
     p.add_argument("file", metavar=t("cli.metavar-file"), help=t("cli.add.file"))
@@ -179,6 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("install-server-hook")
     p.add_argument("bare_repo", metavar=t("cli.metavar-dir"), help=t("cli.install-server-hook.repo"))
+    p.add_argument(
+        "--protect",
+        action="append",
+        metavar=t("cli.metavar-branch"),
+        help=t("cli.install-server-hook.protect"),
+    )
+    p.add_argument(
+        "--pusher",
+        choices=("gitolite", "forgejo", "gitea", "gitlab"),
+        help=t("cli.install-server-hook.pusher"),
+    )
 
     p = add("log")
     p.add_argument("path", nargs="?", metavar=t("cli.metavar-path"), help=t("cli.log.path"))

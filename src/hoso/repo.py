@@ -29,6 +29,8 @@ _STRIP_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_COMMON_DIR")
 
 def git_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _STRIP_ENV}
+    # objects are judged as stored: a pushed refs/replace/* must never stand in for a record
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
     env["LC_ALL"] = "C"
     env.pop("LANGUAGE", None)
     return env
@@ -371,6 +373,7 @@ class Commit:
     changes: list[Change]
     email: str = ""  # author email
     notes: str = ""  # git notes attached to the commit (only when asked for)
+    signer: str | None = None  # principal of a good ssh signature (only when asked for)
 
     def trailers(self, key: str) -> list[str]:
         """Values of `Key: value` lines of the message (git's trailer convention, case-insensitive)."""
@@ -387,6 +390,7 @@ def commits(
     since: str | None = None,
     merge_changes: bool = False,
     notes: bool = False,
+    signers: Path | None = None,
 ) -> list[Commit]:
     """Commits selected by `revs` (e.g. ["A..B"] or [new, "--not", "--all"]), oldest first.
 
@@ -396,9 +400,18 @@ def commits(
     `since` is passed to git as `--since` (committer date). With `merge_changes`, a merge's
     changes are those against its first parent (what the merge brought to the branch);
     otherwise a merge has none. With `notes`, every notes ref's text is read into `notes`.
+    With `signers` (an ssh allowed-signers file), `signer` is the principal whose listed key
+    made a good signature on the commit (git runs ssh-keygen once per signed commit only).
     """
-    fmt = "%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f" + ("%N" if notes else "") + "%x1f%B%x1e"
-    args = ["log", "--reverse", f"--format={fmt}"]
+    fmt = (
+        "%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f"
+        + ("%N" if notes else "")
+        + "%x1f"
+        + ("%G?%GS" if signers else "")
+        + "%x1f%B%x1e"
+    )
+    config = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}"] if signers else []
+    args = [*config, "log", "--reverse", f"--format={fmt}"]
     if since:
         args.append(f"--since={since}")
     if notes:
@@ -409,8 +422,9 @@ def commits(
         rec = rec.strip("\n")
         if not rec:
             continue
-        oid, parents, date, author, email, note, message = rec.split("\x1f", 6)
-        found.append(Commit(oid, parents.split(), date, author, message, [], email, note.strip("\n")))
+        oid, parents, date, author, email, note, signed, message = rec.split("\x1f", 7)
+        signer = signed[1:].strip() if signed.startswith("G") and signed[1:].strip() else None
+        found.append(Commit(oid, parents.split(), date, author, message, [], email, note.strip("\n"), signer))
     if not found:
         return found
     by_oid = {c.oid: c for c in found}
@@ -637,3 +651,101 @@ def fetch_bundle(target: Path, bundle: Path, head: str | None, head_oid: str, *,
         run_git(target, ["update-ref", "--no-deref", "HEAD", head_oid])
     if not bare and has_commits(target):
         run_git(target, ["reset", "-q", "--hard", "HEAD"])
+
+
+# ---- server side: object types, merge bases, batched diffs, the server's own config ----------
+
+
+def object_types(root: Path, oids: Iterable[str]) -> dict[str, str]:
+    """object id -> type (commit, tag, tree, blob) in one `cat-file --batch-check` call."""
+    wanted = sorted(set(oids))
+    if not wanted:
+        return {}
+    out = run_git(root, ["cat-file", "--batch-check"], input_bytes="".join(o + "\n" for o in wanted).encode())
+    found: dict[str, str] = {}
+    for line in out.decode().splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            found[parts[0]] = parts[1]
+    return found
+
+
+def peel_commit(root: Path, oid: str) -> str | None:
+    """The commit an object (a commit or an annotated tag) names, or None for anything else."""
+    proc = subprocess.run(
+        ["git", "rev-parse", "-q", "--verify", f"{oid}^{{commit}}"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
+
+def merge_base(root: Path, commits_: Sequence[str]) -> str | None:
+    """The best common ancestor of `commits_` (octopus for more than two), None when unrelated."""
+    proc = subprocess.run(
+        ["git", "merge-base", "--octopus", *commits_],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.stdout.decode().split()[0] if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def diff_pairs(root: Path, pairs: Sequence[tuple[str, str | None]]) -> list[list[Change]]:
+    """Changes from `old` to `new` for each (new, old) commit pair, in one `diff-tree --stdin`.
+
+    `old` None compares with the empty tree (a root commit). Results are in the order given.
+    """
+    if not pairs:
+        return []
+    lines = "".join(f"{new} {old}\n" if old else f"{new}\n" for new, old in pairs)
+    out = run_git(
+        root,
+        ["diff-tree", "--stdin", "--always", "-r", "-z", "--root", "--no-renames"],
+        input_bytes=lines.encode(),
+    )
+    # with --always, diff-tree echoes each pair's commit id before its changes, even when none
+    results: list[list[Change]] = []
+    tokens = out.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i].decode("utf-8", "surrogateescape")
+        if tok.startswith(":"):
+            old_mode, new_mode, old_oid, new_oid, status = tok[1:].split()
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            if results:
+                results[-1].append(Change(status[0], path, old_oid, new_oid, old_mode, new_mode))
+            i += 2
+            continue
+        if tok.strip():
+            results.append([])
+        i += 1
+    if len(results) != len(pairs):
+        raise GitError("git.failed", command="git diff-tree --stdin", detail="unexpected output")
+    return results
+
+
+def messages(root: Path, revs: Sequence[str]) -> list[str]:
+    """Commit messages of `revs` (e.g. ["^P1", "C"]), in one `git log`."""
+    raw = run_git(root, ["log", "--format=%B%x1e", *revs]).decode("utf-8", "replace")
+    return [m.strip("\n") for m in raw.split("\x1e") if m.strip()]
+
+
+def config_values(root: Path, key: str) -> list[str]:
+    """Every value of `key` in the repository's own git configuration (none: empty list)."""
+    proc = subprocess.run(
+        ["git", "config", "--get-all", key], cwd=root, env=git_env(), capture_output=True, check=False
+    )
+    return proc.stdout.decode("utf-8", "replace").split("\n")[:-1] if proc.returncode == 0 else []
+
+
+def set_config(root: Path, key: str, values: Sequence[str]) -> None:
+    """Replace every value of `key` in the repository's git configuration with `values`."""
+    subprocess.run(
+        ["git", "config", "--unset-all", key], cwd=root, env=git_env(), capture_output=True, check=False
+    )
+    for value in values:
+        run_git(root, ["config", "--add", key, value])

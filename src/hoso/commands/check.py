@@ -26,7 +26,9 @@ from hoso.repo import (
     worktree_entries,
 )
 from hoso.rules import engine
-from hoso.rules.base import Context, Subject
+from hoso.rules.attributes import check_attributes
+from hoso.rules.base import Context, Finding, Subject
+from hoso.rules.history import Step, is_governance
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
 
 
@@ -65,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         entries = list(worktree_entries(root, rel_paths))
         all_paths = None
         source = FileReader(root)
+    attributes = [e for e in entries if e.path.rsplit("/", 1)[-1] == ".gitattributes"]
     entries = [e for e in entries if is_record_area(e.path)]
     paths = frozenset(e.path for e in entries) | (all_paths or frozenset())
 
@@ -78,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         result = engine.run((Subject(e) for e in entries), ctx)
+        result.findings.extend(check_attributes(attributes, ctx))
     finally:
         source.close()
         cache.close()
@@ -94,12 +98,26 @@ def _run_range(args: argparse.Namespace, root: Path) -> int:
     for rev in (old, new):
         if rev and not rev_exists(root, rev):
             raise NotFoundError("check.unknown-rev", value=rev)
+    from datetime import date
+
+    from hoso.server.proofs import governance_check
+
     cache = EvidenceCache(root if not args.no_cache else None)
     try:
-        result = engine.run_range(root, old or None, new, ref=args.ref, cache=cache)
+        # CI has no authenticated pusher: a governance change needs a signed merge or decision
+        # PDF — unless the range is a proposal (a pull request's trial merge) not yet approved
+        proof = _awaiting_approval if args.proposal else governance_check(root, None, date.today())
+        result = engine.run_range(root, old or None, new, ref=args.ref, cache=cache, proof=proof)
     finally:
         cache.close()
     return report(result, args.format, len(result.subjects), None)
+
+
+def _awaiting_approval(step: Step, ctx: Context) -> list[Finding]:
+    path = next(ch.path for ch in step.changes if is_governance(ch.path))
+    return [
+        Finding(path, "history.governance", ExitCode.HISTORY, {"commit": step.commit.oid[:10]}, "warning")
+    ]
 
 
 def report(result: engine.Result, fmt: str, count: int, summary: Config | None) -> int:

@@ -90,6 +90,15 @@ def run(args: argparse.Namespace) -> int:
             ["git", "init", "-q", str(target)], env=git_env(), check=False, capture_output=True
         )
         if proc.returncode == 0:
+            # `main`, whatever init.defaultBranch says: the catalog and the server hook protect
+            # `main`, and an unprotected `master` would hold the live records unchecked
+            subprocess.run(
+                ["git", "symbolic-ref", "HEAD", "refs/heads/main"],
+                cwd=target,
+                env=git_env(),
+                check=False,
+                capture_output=True,
+            )
             err(t("init.git-init"))
     err(t("init.next-steps"))
     return int(ExitCode.OK)

@@ -71,7 +71,9 @@ def render(e: audit.Event, width: int) -> str:
         extra.append(t("log.reason", reason=e.reason))
     if e.kind == audit.XOA:
         extra += [t("log.disposal", ref=ref) for ref in e.trailers.get(DISPOSAL, []) if ref != e.reason]
-    others = [p for p in e.people if p != e.author]
-    if e.kind in (audit.DUYET, audit.TU_CHOI) and others:
-        extra.append(t("log.by", people=", ".join(others)))
+    if e.proofs:
+        shown = ", ".join(t(f"log.proof.{p.kind}", person=p.person) for p in e.proofs)
+        extra.append(t("log.evidence", items=shown))
+    if e.claims:
+        extra.append(t("log.claimed", people=", ".join(e.claims)))
     return line + "".join(" — " + x for x in extra)

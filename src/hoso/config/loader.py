@@ -1,4 +1,11 @@
-"""Load the configuration files with line numbers and turn every problem into a ConfigIssue."""
+"""Load the configuration files with line numbers and turn every problem into a ConfigIssue.
+
+Configuration is data that anyone with push access controls, so reading it is bounded: a size
+cap before parsing, and a parser that refuses anchors and aliases, tags, deep nesting and too
+many events as each event is scanned, before the composer or the constructor can spend time or
+recursion on them. `read_yaml` is the single entry point for hoso's YAML; `check_yaml_file`
+applies the same bounds to a YAML file another program parses (mkdocs.yml).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+)
+from ruamel.yaml.parser import RoundTripParser
 
 from hoso.config.models import Catalog, Locks, People
 
@@ -23,6 +37,25 @@ CATALOG_FILE = "catalog.yml"
 PEOPLE_FILE = "people.yml"
 LOCKS_FILE = "locks.yml"
 CONFIG_FILES = (CATALOG_FILE, PEOPLE_FILE, LOCKS_FILE)
+
+# A school's largest configuration file (people.yml) is a few dozen KB. Checked before the bytes
+# are decoded or parsed; MAX_YAML_EVENTS below bounds the parse itself.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+# The templates nest 5 levels deep; the composer and constructor recurse once per level.
+MAX_YAML_DEPTH = 64
+# Parsing costs ~50 µs per YAML event (scalar, collection start or end), and 2 MiB can hold
+# 700,000 of them (`[x, x, …]`: 40 s). The demo's people.yml is ~40 events a person, so this
+# is room for ~2,500 people and bounds a file's parse to a few seconds.
+MAX_YAML_EVENTS = 100_000
+# No explicit tag at all: `!!python/...`, `!!set`, `!ENV`, `!foo` would make a configuration file
+# more than data, and even `!!str 2024` reaches the schema as a TaggedScalar, not as text.
+_STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
+# What to write into an empty file: its top-level keys, as in the templates of `hoso init`.
+_EMPTY_FILE_KEYS = {
+    CATALOG_FILE: "'version: 1', 'school:', 'record_types:'",
+    PEOPLE_FILE: "'version: 1', 'groups:', 'people:'",
+    LOCKS_FILE: "'version: 1', 'locks: []'",
+}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,7 +104,7 @@ class YamlDoc:
                 line = node.lc.item(part)[0] + 1
                 node = node[part]
             else:
-                if isinstance(node, (CommentedMap, CommentedSeq)) and line == 0:
+                if isinstance(node, (CommentedMap, CommentedSeq)) and line == 0 and node.lc.line is not None:
                     line = node.lc.line + 1
                 break
         return line
@@ -84,29 +117,171 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def read_yaml(raw: bytes, name: str) -> YamlDoc:
+class _Refused(Exception):
+    """A bound the YAML broke, found while scanning: becomes a ConfigIssue of the file."""
+
+    def __init__(self, line: int, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.line = line
+        self.key = key
+        self.params = params
+
+
+class _BoundedParser(RoundTripParser):
+    """The round-trip parser, checking every event once, as it is produced and before anything
+    consumes it: no anchor or alias (an alias bomb is refused before a single expansion), no
+    explicit tag, at most MAX_YAML_DEPTH nested collections and MAX_YAML_EVENTS events in all.
+    Iterative: counters, no recursion.
+    """
+
+    def reset_parser(self) -> None:
+        super().reset_parser()
+        self._depth = 0
+        self._events = 0
+
+    def _next_checked(self) -> None:
+        if self.current_event is None and self.state:
+            event = self.state()
+            self._check(event)
+            self.current_event = event
+
+    def _check(self, event: Any) -> None:
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
+        self._events += 1
+        if self._events > MAX_YAML_EVENTS:
+            raise _Refused(line, "config.yaml-too-many", limit=MAX_YAML_EVENTS)
+        if isinstance(event, AliasEvent):
+            raise _Refused(line, "config.yaml-alias", name=f"*{event.anchor}")
+        if isinstance(event, NodeEvent) and event.anchor is not None:
+            raise _Refused(line, "config.yaml-alias", name=f"&{event.anchor}")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            text = str(getattr(tag, "value", tag))  # a str, or a Tag object in some versions
+            allowed: frozenset[str] = getattr(self.loader, "hoso_allowed_tags", frozenset())
+            if text not in allowed:
+                shown = (
+                    "!!" + text.removeprefix(_STANDARD_TAG_PREFIX)
+                    if text.startswith(_STANDARD_TAG_PREFIX)
+                    else text
+                )
+                raise _Refused(line, "config.yaml-tag", tag=shown)
+        if isinstance(event, CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(line, "config.yaml-too-deep", limit=MAX_YAML_DEPTH)
+        elif isinstance(event, CollectionEndEvent):
+            self._depth -= 1
+
+    def check_event(self, *choices: Any) -> bool:
+        self._next_checked()
+        return bool(super().check_event(*choices))
+
+    def peek_event(self) -> Any:
+        self._next_checked()
+        return super().peek_event()
+
+    def get_event(self) -> Any:
+        self._next_checked()
+        return super().get_event()
+
+
+def _bounded_yaml(allowed_tags: frozenset[str] = frozenset()) -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Parser = _BoundedParser
+    yaml.hoso_allowed_tags = allowed_tags  # type: ignore[attr-defined]  # read by _BoundedParser
+    return yaml
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """Size cap, then UTF-8: the checks that come before any parsing."""
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [ConfigIssue(name, 0, "config.too-large", {"size": len(raw), "limit": MAX_CONFIG_BYTES})]
+        )
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         # the line of the first byte that is not UTF-8, so the user knows where to look
         line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError([ConfigIssue(name, line, "config.not-utf8")]) from exc
-    try:
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
+
+
+def _yaml_issue(exc: Exception, name: str) -> ConfigIssue:
+    if isinstance(exc, _Refused):
+        return ConfigIssue(name, exc.line, exc.key, exc.params)
+    if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = str(exc.problem or exc.context or "")
-        raise ConfigError([ConfigIssue(name, line, "config.yaml-syntax", {"detail": problem})]) from exc
-    except (YAMLError, ValueError, TypeError) as exc:
-        raise ConfigError([ConfigIssue(name, 0, "config.yaml-syntax", {"detail": str(exc)})]) from exc
+        return ConfigIssue(name, line, "config.yaml-syntax", {"detail": problem})
+    return ConfigIssue(name, 0, "config.yaml-syntax", {"detail": str(exc)})
+
+
+def read_capped(path: Path) -> bytes:
+    """A file's bytes, reading at most one byte past MAX_CONFIG_BYTES (enough to refuse it)."""
+    with path.open("rb") as f:
+        return f.read(MAX_CONFIG_BYTES + 1)
+
+
+def read_yaml(raw: bytes, name: str) -> YamlDoc:
+    """Parse one configuration file within the bounds; every problem is a ConfigError."""
+    text = _decode(raw, name)
+    try:
+        data = _bounded_yaml().load(text)
+    except (_Refused, YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise ConfigError([_yaml_issue(exc, name)]) from exc
     if data is None:
-        data = CommentedMap()
+        if _has_content(text):
+            raise ConfigError([ConfigIssue(name, 1, "config.not-mapping")])  # `~`, `null`
+        # nothing but blank lines and comments: say so, rather than list every missing key
+        raise ConfigError(
+            [ConfigIssue(name, 0, "config.empty-file", {"file": name, "example": _example(name)})]
+        )
     if not isinstance(data, CommentedMap):
         raise ConfigError([ConfigIssue(name, 1, "config.not-mapping")])
     return YamlDoc(name, data)
+
+
+def read_yaml_file(path: Path, name: str | None = None) -> YamlDoc:
+    """`read_yaml` of a file on disk, read no further than the size cap."""
+    return read_yaml(read_capped(path), name or path.name)
+
+
+def check_yaml_file(
+    path: Path, name: str | None = None, *, allowed_tags: frozenset[str] = frozenset()
+) -> bytes:
+    """The bounds of `read_yaml` for a YAML file another program parses (the site's mkdocs.yml).
+
+    Reads at most MAX_CONFIG_BYTES (+1), then scans it with the bounded parser (anchors and
+    aliases, tags, depth, number of events; nothing is constructed). Returns the exact bytes checked: hand
+    those to the other parser (e.g. as io.BytesIO with a `name`) rather than reading the file
+    again. `allowed_tags` lists the tags to accept, as the parser reports them (e.g. "!relative");
+    every other explicit tag is refused, as in hoso's own configuration.
+    Raises ConfigError, whose issues name the file and line.
+    """
+    label = name or path.name
+    raw = read_capped(path)
+    text = _decode(raw, label)
+    try:
+        for _event in _bounded_yaml(allowed_tags).parse(text):
+            pass
+    except (_Refused, YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise ConfigError([_yaml_issue(exc, label)]) from exc
+    return raw
+
+
+def _example(name: str) -> str:
+    return _EMPTY_FILE_KEYS.get(name, "'version: 1'")
+
+
+def _has_content(text: str) -> bool:
+    """Anything but blank lines, comments and document markers (an explicit null, say)."""
+    for line in text.splitlines():
+        stripped = line.strip().lstrip("\ufeff")
+        if stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
+            return True
+    return False
 
 
 _PYDANTIC_KEYS = {

@@ -124,7 +124,8 @@ class Person(_Model):
     name: Text
     roles: list[RoleAssignment] = Field(min_length=1)
     certificates: list[Certificate] = []
-    ssh_keys: list[str] = []
+    ssh_keys: list[str] = []  # public keys ("ssh-ed25519 AAAA…") whose signed commits are this person's
+    accounts: list[str] = []  # the person's accounts on the git server (Gitolite, Forgejo, GitLab)
     email: str | None = None
 
 

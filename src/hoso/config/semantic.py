@@ -57,6 +57,8 @@ def check_semantics(
     _duplicates(ppl, "people", [p.id for p in people.people], err)
     group_ids = {g.id for g in people.groups}
     seen_fp: dict[str, str] = {}
+    seen_account: dict[str, str] = {}
+    ids = {p.id for p in people.people}
     for i, person in enumerate(people.people):
         for j, ra in enumerate(person.roles):
             loc = ("people", i, "roles", j)
@@ -74,6 +76,16 @@ def check_semantics(
                 err(ppl, loc, "config.role-needs-group", role=ra.role)
             if ra.until is not None and ra.until < ra.from_:
                 err(ppl, (*loc, "until"), "config.dates-order")
+        for j, account in enumerate(person.accounts):
+            # an account is one person's, or the server could not say who pushed
+            owner = seen_account.setdefault(account, person.id)
+            if owner != person.id or (account in ids and account != person.id):
+                other = owner if owner != person.id else account
+                err(ppl, ("people", i, "accounts", j), "config.account-shared", value=account, other=other)
+        for j, key in enumerate(person.ssh_keys):
+            parts = key.split()
+            if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")) or "\n" in key:
+                err(ppl, ("people", i, "ssh_keys", j), "config.ssh-key", value=key[:40])
         for j, cert in enumerate(person.certificates):
             fp = cert.normalized
             if fp in seen_fp and seen_fp[fp] != person.id:

@@ -39,6 +39,9 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
     "quan-tri": ("Quản trị hệ thống", "IT administrator"),
     "hoi-dong-truong": ("Thành viên Hội đồng trường", "School council member"),
     "nhan-vien": ("Nhân viên", "Staff"),
+    # an officer of the supervising Phòng Văn hóa – Xã hội / Sở GDĐT: may sign the decisions
+    # that change the school's configuration (a new hiệu trưởng) when the principal cannot
+    "co-quan-quan-ly": ("Cán bộ cơ quan quản lý (Phòng/Sở)", "Supervising authority officer"),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_NAMES)
 # Roles that belong to a tổ and so need `group:`.

@@ -72,6 +72,30 @@ MESSAGES: dict[str, str] = {
     "config.not-utf8": "the file is not UTF-8 — save it again with UTF-8 encoding",
     "config.yaml-syntax": "YAML syntax error ({detail}) — check indentation, colons and quotes",
     "config.not-mapping": "the file must be a mapping of key: value — see the template hoso init writes",
+    "config.empty-file": (
+        "the file is empty (only blank lines or comments) — write the configuration into it, with the keys "
+        "{example}; for a full template run 'hoso init --level thcs' in a new folder and copy {file} from there"
+    ),
+    "config.too-large": (
+        "the file is too large ({size} bytes, at most {limit}) — a school's configuration is a few dozen KB; "
+        "check the file and remove what was pasted into it by mistake"
+    ),
+    "config.yaml-alias": (
+        "YAML anchors and aliases ({name}) are not allowed in the configuration — write the value out in full "
+        "wherever it is needed"
+    ),
+    "config.yaml-tag": (
+        "the YAML tag {tag} is not allowed in the configuration — remove it and write the plain value (text, "
+        "number, list, key: value mapping)"
+    ),
+    "config.yaml-too-deep": (
+        "entries are nested too deeply (more than {limit} levels) — the configuration needs only a few levels "
+        "of indentation; see the template hoso init writes"
+    ),
+    "config.yaml-too-many": (
+        "the file has too many entries (more than {limit} YAML elements) — a school's configuration needs a few "
+        "thousand; check the file and remove what was pasted into it by mistake"
+    ),
     "config.missing": "required key '{field}' is missing — add it",
     "config.pattern": "'{field}' has value '{value}' of the wrong form — see the template hoso init writes",
     "config.choice": "'{field}' has invalid value '{value}' — choose one of: {choices}",
@@ -100,6 +124,8 @@ MESSAGES: dict[str, str] = {
     "config.unknown-group": "group '{value}' is not declared under groups — add it or fix the id",
     "config.role-needs-group": "role '{role}' needs its group (group: group-id)",
     "config.dates-order": "the end date (until) is before the start date (from) — fix the dates",
+    "config.account-shared": "account '{value}' already belongs to {other} — each git server account is one person's",
+    "config.ssh-key": "'{value}' is not an SSH public key — copy the whole line of the .pub file, e.g. 'ssh-ed25519 AAAAC3Nza… name'",
     "config.cert-shared": "this certificate is already declared for '{other}' — a certificate belongs to one person",
     "config.seal-missing": (
         "the catalog requires the school seal (con-dau) but people.yml has no seal entry — add seal with "
@@ -202,6 +228,7 @@ MESSAGES: dict[str, str] = {
     "sign.failed": "cannot sign '{path}': {detail}",
     "sign.done": "Signed {path}: {who} ({role}). Check: hoso verify {path}",
     "cli.check.range": "check a commit range A..B (CI, server): the new content and the history rules",
+    "cli.check.proposal": "the range is a proposal not yet approved (a pull request's trial merge): a configuration change is only warned about as needing proof at approval",
     "cli.check.ref": "the branch receiving the range (refs/heads/main or main); the main branch is judged strictest",
     "cli.install-server-hook.help": "install the pre-receive hook in a bare git repository on the server",
     "cli.install-server-hook.description": "Install a pre-receive hook running the same rules as hoso check on every push; nobody can skip it.",
@@ -224,12 +251,35 @@ MESSAGES: dict[str, str] = {
     "history.retention.fix": "do not delete it; records are kept until the retention period in catalog.yml ends",
     "history.disposal-missing": "a record past its retention is deleted in commit {commit} without a disposal decision",
     "history.disposal-missing.fix": "add a line 'Quyet-dinh-huy: <number and date of the council's decision>' to the commit message",
-    "history.governance-direct": "configuration/trust changed in commit {commit} directly on the main branch",
-    "history.governance-direct.fix": "bring this change through a branch and an approval (merge), like any record",
-    "history.governance": "configuration/trust changed in commit {commit}: needs approval by someone entitled to",
+    "history.governance": "a change outside records/ (configuration, trust, site, hooks…) in commit {commit}: its approval needs proof from the principal in office or the supervising authority (pushed by them, an SSH-signed merge, or a signed decision PDF)",
     "hook.checking": "hoso: checking {ref}",
-    "hook.delete-protected": "hoso: the main branch {ref} must not be deleted",
-    "hook.force-push": "hoso: the history of the main branch {ref} must not be rewritten (force-push): it is the audit trail",
+    "hook.delete-protected": "the main branch must not be deleted — its history is the audit trail; drop the deletion from the push",
+    "hook.force-push": "the history of the main branch must not be rewritten (force-push) — it is the audit trail; pull, then push new commits on top",
+    "hook.ref-namespace": "the server accepts branches (refs/heads/…) and tags (refs/tags/…) only; refs/replace, refs/notes, refs/hoso… would change how records and the trail are read — drop this ref from the push",
+    "hook.protected-missing": "the server repository has no protected branch {ref}, so there is no configuration to judge the push with — the server admin recreates it, or reinstalls the hook with --protect <branch>",
+    "hook.not-a-commit": "the ref names a '{kind}' object, not a commit — push only branches and tags that name commits",
+    "hook.pusher-not-in-people": "account '{account}' is not in the main branch's people.yml (accounts:) — an admin adds it to the right person (through an approved configuration change), then push again",
+    "hook.pusher-not-approver": "{person} holds no approving role (principal, vice-principal, head of group), so may not update the main branch — submit through a nop/{person}/… branch (hoso submit) for approval",
+    "hook.pusher-not-owner": "{person} may update only their own submission branches (refs/heads/nop/{person}/…) — rename the branch (hoso submit does it) and push again",
+    "hook.log-failed": "hoso: the push was accepted but the push log could not be written ({detail}) — tell the server admin to check the repository",
+    "hook.internal": "hoso: internal error on the server ({kind}); the push was refused to be safe — tell the server admin (details in the server's log)",
+    "server.pusher-missing": "the server is set to authenticate pushers through {variable} but it is not set — push through the git server (SSH/HTTPS), never straight into the bare repository",
+    "server.pusher-unknown-source": "server setting hoso.pusher = '{value}' is not valid — use one of: {choices}",
+    "server.no-protected": "the server repository has no protected branch (HEAD names no branch, hoso.protect is empty) — run hoso install-server-hook again with --protect main",
+    "install-hook.bad-pusher": "--pusher '{value}' is not valid — use one of: {choices}",
+    "install-hook.no-head": "the bare repository's HEAD names no branch — name the protected branch with --protect main",
+    "install-hook.bad-branch": "'{value}' is not a valid branch name — e.g. --protect main",
+    "install-hook.settings": "Protected branches: {branches}; pusher authenticated through: {pusher}; receive.fsckObjects on",
+    "cli.install-server-hook.protect": "protected branch (repeatable; default: the bare repository's HEAD branch). Kept in the server's git configuration, never read from a pushed catalog.yml",
+    "cli.install-server-hook.pusher": "the git server that authenticates pushers: gitolite (GL_USER), forgejo/gitea (GITEA_PUSHER_NAME), gitlab (GL_USERNAME)",
+    "history.governance-unproven": "a change outside records/ (configuration, trust, site, hooks…) reached the main branch in commit {commit} without proof of approval by the principal in office or the supervising authority ({governors}); a Duyet-boi line is only a claim",
+    "history.governance-unproven.fix": "one of three: the entitled person pushes it (the server authenticates the account), signs the merge commit with an SSH key listed in people.yml (git commit -S), or adds a digitally signed decision PDF in the same change and writes 'Quyet-dinh: <path>' in the commit message",
+    "hygiene.gitattributes": "line {line} '{text}' makes git convert file contents on checkout or commit (text/eol/filter/encoding/ident): every PDF would be corrupted on every machine",
+    "hygiene.gitattributes.fix": "delete that line; for binary files use only '-text' or 'binary'",
+    "config.invalid-pushed": "the pushed configuration is not valid: {detail}",
+    "config.invalid-pushed.fix": "fix the configuration file (hoso validate-config), then push again",
+    "history.first-parent": "the main branch must continue from its old tip along first parents; commit {commit} puts another history first (a reverse merge, -s ours…)",
+    "history.first-parent.fix": "merge the submission branch while on the main branch (git switch main; git merge --no-ff nop/…), then push again",
     "hook.refused": "hoso: push refused. Fix the problems above and push again.",
     "install-hook.not-bare": "'{path}' is not a bare git repository — create one with: git init --bare {path}",
     "install-hook.kept-old": "the previous pre-receive hook was kept at {path}",
@@ -311,7 +361,11 @@ MESSAGES: dict[str, str] = {
     "log.line": "{date}  {kind}  {who}  {paths}",
     "log.reason": "reason: {reason}",
     "log.disposal": "disposal decision: {ref}",
-    "log.by": "by: {people}",
+    "log.evidence": "evidence: {items}",
+    "log.claimed": "claimed only (no evidence): {people}",
+    "log.proof.chu-ky-so": "{person}'s digital signature in the record",
+    "log.proof.commit-ky": "commit signed by {person} (SSH key in people.yml)",
+    "log.proof.nguoi-day": "pushed by {person} (account authenticated by the server)",
     "log.kind.nop": "submitted",
     "log.kind.duyet": "approved",
     "log.kind.tu-choi": "rejected",
@@ -558,7 +612,7 @@ MESSAGES: dict[str, str] = {
     "cli.site.build": "build the site (for inspectors, or the public edition)",
     "cli.site.serve": "build and serve the site on this machine (default http://127.0.0.1:8000)",
     "cli.site.audience": "inspector: everything (default); public: confidential records only as counts",
-    "cli.site.out": "output folder (default: site/ per mkdocs.yml; public edition: site-public/)",
+    "cli.site.out": "output folder (default: site/; public edition: site-public/)",
     "cli.site.host": "address to listen on (default 127.0.0.1: this machine only)",
     "cli.site.port": "port (default 8000; 0 picks a free one)",
     "cli.site.no-build": "do not rebuild, serve the site already built",
@@ -577,6 +631,26 @@ MESSAGES: dict[str, str] = {
     "site.stopped": "site stopped",
     "site.warning": "warning while building the site: {message}",
     "site.built": "site built: {out} — {records} records, {pages} pages, {written} PDFs written, {linked} reused (commit {commit})",
+    "site.config-key": "mkdocs.yml:{line}: the key '{field}' is not allowed — hoso configures the build itself (plugins, hooks, Markdown extensions, folders and theme overrides could run code on the build machine); mkdocs.yml takes only site_name, site_description, site_author, copyright, theme (name: material, palette, logo, favicon), nav (hand-written pages of site_src/) and extra_css (.css files of site_src/): remove '{field}' and build again; the previous site is kept",
+    "site.config-tag": "mkdocs.yml:{line}: the YAML tag '{tag}' at '{field}' is not allowed — tags such as !!python/…, !ENV, !relative make reading the file run code or take data of the build machine; write a plain value, without a '!' tag, and build again; the previous site is kept",
+    "site.config-value": "mkdocs.yml:{line}: the value of '{field}' cannot be used: {problem} — fix it and build again; the previous site is kept",
+    "site.config-legacy": "mkdocs.yml: {keys} come from hoso's old template and are ignored (hoso sets the build configuration itself) — these keys can be removed from mkdocs.yml",
+    "site.config-problem.text": "one line of text is expected (at most {limit} characters, no control characters, no < > \")",
+    "site.config-problem.token": "'{value}' is not a valid colour or icon name (letters, digits, spaces and - _ . : ( ) # , / only)",
+    "site.config-problem.list": "a list is expected (at most {limit} items)",
+    "site.config-problem.mapping": "the keys {keys} are expected",
+    "site.config-problem.file": "'{value}' is not a file ({kinds}) of {folder}/; give a path relative to {folder}/, without '..', not a web address or a symlink",
+    "site.config-problem.theme-name": "theme '{value}': hoso builds with the material theme only",
+    "site.config-problem.nav": "each nav entry is 'page.md', 'Title: page.md' or 'Section: [pages]' (one level)",
+    "site.config-problem.page": "'{value}' is not a hand-written page (.md) of {folder}/",
+    "site.config-too-large": "mkdocs.yml ({path}) is larger than {limit} KB — it holds a few lines of presentation (name, colours, logo…); shorten it and build again; the previous site is kept",
+    "site.symlink": "{path}: is a symbolic link (symlink) — the site publishes only real files of the repository, a link could publish a file of the build machine; replace the link by the file itself (or remove it) and build again; the previous site is kept",
+    "site.special-file": "{path}: is neither a regular file nor a folder — remove it from the repository and build again; the previous site is kept",
+    "site.lock-wait": "waiting: another site build is running in this repository (process {pid}); waiting up to {seconds} seconds…",
+    "site.locked": "another site build is still running in this repository (process {pid}, lock {path}) after {seconds} seconds — wait for it to finish and run again, or set HOSO_SITE_LOCK_TIMEOUT=<seconds> to wait longer; the previous site is kept",
+    "site.lock-failed": "cannot create the site build lock {path}: {error} — check that the repository's .git folder is writable and run again",
+    "site.reason-withheld": "Reason: not published in the public edition",
+    "site.withheld": "not published",
     "site.owner-school": "The school",
     "site.status.da-duyet": "Approved",
     "site.status.cho-duyet": "Pending",

@@ -11,7 +11,7 @@ from hoso.config.models import RecordType
 from hoso.errors import ExitCode
 from hoso.evidence import EvidenceCache
 from hoso.records import RecordPath
-from hoso.repo import ContentSource, Entry
+from hoso.repo import ContentSource, Entry, Snapshot
 
 Severity = Literal["error", "warning"]
 
@@ -69,6 +69,9 @@ class Context:
     all_paths: frozenset[str] = frozenset()  # every path in the view's tree (case collisions)
     allow_pending: bool = False  # may a record lack required signatures here (a submission branch)?
     memo: dict[str, Any] = field(default_factory=dict)  # per-run values rules compute once
+    # the tree being judged, for files a rule reads by name (a change request); the
+    # configuration comes from `config.snapshot`, which may be another commit (the authority)
+    tree: Snapshot | None = None
     _folded: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
 
     def read(self, entry: Entry) -> bytes:

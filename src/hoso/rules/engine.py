@@ -6,15 +6,21 @@ all come through `run`, so the same file gets the same verdict wherever it is ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hoso.errors import HosoError
+from hoso.errors import ExitCode
 from hoso.evidence import EvidenceCache
 from hoso.rules import formats, hygiene, placement, signatures
 from hoso.rules.base import Context, Finding, Rule, Subject
+
+if TYPE_CHECKING:
+    from hoso.config import Config
+    from hoso.repo import Commit
+    from hoso.rules.history import Step
 
 # A family judges a file only when the families it requires found no error in it: a file
 # that is not a PDF has no signatures worth judging, a misplaced one no required signers.
@@ -51,6 +57,9 @@ def run(subjects: Iterable[Subject], ctx: Context, rules: Sequence[Rule] = RULES
     return Result(done, found)
 
 
+ProofCheck = Callable[["Step", Context], Iterable[Finding]]
+
+
 def run_range(
     root: Path,
     old: str | None,
@@ -58,31 +67,46 @@ def run_range(
     *,
     ref: str | None,
     cache: EvidenceCache,
-    accepted_at: str | None = None,
+    authority: str | None = None,
+    protected: bool | None = None,
+    known_refs_only: bool = False,
+    proof: ProofCheck | None = None,
+    founding: bool = False,
+    config: Config | None = None,
 ) -> Result:
     """Judge a pushed range: the new content of every changed record, and every commit's history.
 
-    `old` None means a new branch: its commits are those not reachable from any existing ref.
-    Configuration and trust anchors are read from `new` itself, never from a work tree.
-    `accepted_at`: the protected branch's commit before this range (default: where `new` forked
-    from the protected branch); records in its tree are the school's, the others drafts.
+    `authority`: the commit whose catalog, people.yml, locks.yml and trust/ judge the range —
+    the protected branch's tip *before* the change (authority comes from before the change).
+    Default: `old` when the ref is updated, else the protected branch, else `new` itself.
+    `protected`: is `ref` the protected branch (default: the authority's catalog says).
+    `old` None is a new ref: with `known_refs_only` (a server hook, where the refs are those
+    before the push) its commits are those no existing ref reaches, otherwise those not on the
+    protected branch. `proof` judges a protected step that changes anything outside records/;
+    without one such a step is refused (`check --range` has no pusher to vouch for it).
+    `founding`: the first push into an empty repository, whose root commit may carry configuration.
     """
     from hoso.config import load_config
     from hoso.records import RECORDS_DIR
-    from hoso.repo import BlobReader, CommitSnapshot, commits, diff_entries, first_parent_line, tree_entries
-    from hoso.rules.history import check_commit
+    from hoso.repo import BlobReader, CommitSnapshot, diff_entries, merge_base, rev_exists, tree_entries
 
-    config = load_config(root, CommitSnapshot(root, new))
+    if authority is None:
+        authority = old or new
+    if config is None:
+        config = load_config(root, CommitSnapshot(root, authority))
     branch = config.catalog.defaults.protected_branch
-    protected = ref in (branch, f"refs/heads/{branch}")
-    revs = [f"{old}..{new}"] if old else [new, "--not", "--all"]
-    pushed = commits(root, revs)
-    if old is None:
-        if not pushed:
-            return Result([], [])
-        first = pushed[0]
-        old = first.parents[0] if first.parents else None
-    direct = first_parent_line(root, revs) if protected else set()
+    branch_ref = f"refs/heads/{branch}"
+    if protected is None:
+        protected = ref in (branch, branch_ref)
+    base_tip = authority if authority != new else (branch_ref if rev_exists(root, branch_ref) else None)
+    if old:
+        revs = [f"{old}..{new}"]
+    elif known_refs_only:
+        revs = [new, "--not", "--all"]
+    else:
+        revs = [new, *(["--not", base_tip] if base_tip and base_tip != new else [])]
+    # the school's records where `new` forked from the protected branch: other records are drafts
+    fork = merge_base(root, [base_tip, new]) if base_tip and base_tip != new else None
     source = BlobReader(root)
     try:
         ctx = Context(
@@ -91,34 +115,147 @@ def run_range(
             cache=cache,
             all_paths=frozenset(e.path for e in tree_entries(root, new, RECORDS_DIR)),
             allow_pending=not protected,
+            tree=CommitSnapshot(root, new),
         )
-        ctx.memo["accepted"] = _accepted_records(root, new, branch, accepted_at)
-        result = run((Subject(e) for e in diff_entries(root, old, new, RECORDS_DIR)), ctx)
-        today = date.today()
-        for commit in pushed:
-            result.findings.extend(
-                check_commit(commit, ctx, direct=commit.oid in direct, protected=protected, today=today)
-            )
+        accepted = {e.path for e in tree_entries(root, fork, RECORDS_DIR)} if fork else set()
+        ctx.memo["accepted"] = accepted
+        result = run((Subject(e) for e in diff_entries(root, old or fork, new, RECORDS_DIR)), ctx)
+        result.findings.extend(tree_findings(root, new, ctx))
+        if authority != new and _changes_config(root, authority, new):
+            result.findings.extend(_new_config_findings(root, new))
+        _judge_history(root, revs, ctx, result, protected=protected, proof=proof, founding=founding, old=old)
     finally:
         source.close()
     return result
 
 
-def _accepted_records(root: Path, new: str, branch: str, at: str | None) -> set[str]:
-    """Records already on the protected branch where `new` forked from it: the school's records.
+def _judge_history(
+    root: Path,
+    revs: list[str],
+    ctx: Context,
+    result: Result,
+    *,
+    protected: bool,
+    proof: ProofCheck | None,
+    founding: bool,
+    old: str | None = None,
+) -> None:
+    """Every new commit against its parents; on the protected branch each first-parent move whole."""
+    from hoso.repo import commits, diff_pairs, first_parent_line, merge_base, messages
+    from hoso.rules.history import Step, check_step, is_governance
 
-    A record that exists only on a submission branch is a draft: its author may replace it
-    freely until it is approved.
-    """
-    from hoso.records import RECORDS_DIR
-    from hoso.repo import run_git, tree_entries
-
-    if at is not None:
-        return {e.path for e in tree_entries(root, at, RECORDS_DIR)}
-    for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
-        try:
-            base = run_git(root, ["merge-base", new, ref]).decode().strip()
-        except HosoError:
+    pushed = commits(root, revs)
+    if not pushed:
+        return
+    line = first_parent_line(root, revs) if protected else set()
+    if protected and old:
+        # the branch's own line must continue from its old tip: a merge that puts the old tip
+        # second ("reverse" merge) would make another history the branch's and hide deletions
+        starts = [c for c in pushed if c.oid in line and (not c.parents or c.parents[0] not in line)]
+        if len(starts) != 1 or starts[0].parents[:1] != [old]:
+            bad = starts[0] if starts else pushed[-1]
+            result.findings.append(
+                Finding("", "history.first-parent", ExitCode.HISTORY, {"commit": bad.oid[:10]})
+            )
+            return
+    accepted: set[str] = ctx.memo["accepted"]
+    steps: list[Step] = []
+    pairs: list[tuple[str, str | None]] = []
+    plan: list[tuple[int, list[int]]] = []  # for each step: its pair, and its merge's side pairs
+    for c in pushed:
+        steps.append(Step(c, [], [c.message], accepted.__contains__))
+        own = len(pairs)
+        pairs.append((c.oid, c.parents[0] if c.parents else None))
+        sides: list[int] = []
+        if len(c.parents) > 1 and c.oid in line:
+            # the branch moves by everything the merge brings: judged whole, with the reasons
+            # given in the commits it brings; every path it had before was the school's record
+            steps[-1].texts = messages(root, [f"^{c.parents[0]}", c.oid])
+            steps[-1].accepted = _in_tree(root, c.parents[0])
+        elif len(c.parents) > 1:
+            base = merge_base(root, c.parents)
+            for p in c.parents[1:]:
+                sides.append(len(pairs))
+                pairs.append((p, base))
+        elif c.oid in line and c.parents:
+            steps[-1].accepted = _in_tree(root, c.parents[0])
+        plan.append((own, sides))
+    diffs = diff_pairs(root, pairs)
+    today = date.today()
+    for step, (own, sides) in zip(steps, plan, strict=True):
+        changes = diffs[own]
+        if sides:
+            # a merge off the protected line: what its side brought was judged in the side's own
+            # commits; what the merge made itself (an "evil merge") is judged here
+            brought = {(ch.path, ch.new_oid) for i in sides for ch in diffs[i]}
+            changes = [ch for ch in changes if (ch.path, ch.new_oid) not in brought]
+        step.changes = changes
+        result.findings.extend(check_step(step, ctx, today=today))
+        outside = [ch for ch in changes if is_governance(ch.path)]
+        if not outside:
             continue
-        return {e.path for e in tree_entries(root, base, RECORDS_DIR)}
-    return set()
+        c = step.commit
+        if protected and c.oid in line and not (founding and not c.parents):
+            if proof is None:
+                result.findings.append(_unproven(outside[0].path, c))
+            else:
+                result.findings.extend(proof(step, ctx))
+        else:
+            result.findings.append(
+                Finding(
+                    outside[0].path, "history.governance", ExitCode.HISTORY, {"commit": c.oid[:10]}, "warning"
+                )
+            )
+
+
+def _unproven(path: str, commit: Commit) -> Finding:
+    return Finding(path, "history.governance-unproven", ExitCode.HISTORY, {"commit": commit.oid[:10]})
+
+
+def _in_tree(root: Path, rev: str) -> Callable[[str], bool]:
+    from hoso.records import RECORDS_DIR
+    from hoso.repo import tree_entries
+
+    paths: set[str] | None = None
+
+    def contains(path: str) -> bool:
+        nonlocal paths
+        if paths is None:  # read only when a record is modified or deleted
+            paths = {e.path for e in tree_entries(root, rev, RECORDS_DIR)}
+        return path in paths
+
+    return contains
+
+
+def _changes_config(root: Path, authority: str, new: str) -> bool:
+    from hoso.config.loader import CONFIG_FILES
+    from hoso.repo import run_git
+
+    raw = run_git(root, ["diff-tree", "-r", "--name-only", "-z", authority, new, "--", *CONFIG_FILES])
+    return bool(raw.strip(b"\0"))
+
+
+def _new_config_findings(root: Path, new: str) -> list[Finding]:
+    """A pushed configuration is judged by the old one, but it must itself be valid to land."""
+    from hoso.config import load_config
+    from hoso.errors import ConfigError
+    from hoso.repo import CommitSnapshot
+
+    try:
+        load_config(root, CommitSnapshot(root, new))
+    except ConfigError as exc:
+        return [
+            Finding(i.file, "config.invalid-pushed", ExitCode.CONFIG, {"detail": i.render()})
+            for i in exc.issues
+            if i.severity == "error"
+        ]
+    return []
+
+
+def tree_findings(root: Path, rev: str, ctx: Context) -> list[Finding]:
+    """Rules on the tree as a whole: .gitattributes that would convert records on checkout."""
+    from hoso.repo import tree_entries
+    from hoso.rules.attributes import check_attributes
+
+    entries = [e for e in tree_entries(root, rev) if e.path.rsplit("/", 1)[-1] == ".gitattributes"]
+    return list(check_attributes(entries, ctx))

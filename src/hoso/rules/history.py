@@ -4,21 +4,22 @@
 - any other change, rename or deletion of a record needs a `Ly-do:` trailer, and inside a
   locked period (locks.yml) a `De-nghi-sua:` change request signed by the hiệu trưởng;
 - deletion only after the retention period, citing a disposal decision (`Quyet-dinh-huy:`);
-- catalog.yml, people.yml, locks.yml and trust/ change only through a merge (an approval)
-  on the protected branch.
+- anything outside records/ (configuration, trust anchors, site sources, hooks) changes on
+  the protected branch only with proof of an approver's decision (judged by the caller, which
+  knows the pusher: see hoso.server.proofs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hoso.config.loader import CONFIG_FILES
 from hoso.errors import ExitCode
 from hoso.messages import t
 from hoso.records import PathProblem, is_record_area, parse_path
-from hoso.repo import Change, Commit, Entry
+from hoso.repo import Change, Commit, Entry, trailer_values
 from hoso.retention import keep_until
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import DA_DUYET, compute
@@ -27,11 +28,13 @@ CODE = ExitCode.HISTORY
 REASON = "Ly-do"
 CHANGE_REQUEST = "De-nghi-sua"
 DISPOSAL = "Quyet-dinh-huy"
-GOVERNANCE_DIR = "trust/"
 
 
 def is_governance(path: str) -> bool:
-    return path in CONFIG_FILES or path.startswith(GOVERNANCE_DIR)
+    """Anything outside records/ decides or runs something (people.yml, trust/, mkdocs.yml,
+    site_src/, .gitattributes, .pre-commit-config.yaml, hooks/, .ci/ …): an allow-list of
+    harmless files would be one more thing to get wrong, so none is kept."""
+    return not is_record_area(path)
 
 
 def _finding(path: str, rule: str, commit: Commit, severity: Severity = "error", **params: Any) -> Finding:
@@ -69,7 +72,7 @@ def _change_request_problem(request: str, ctx: Context) -> str | None:
     from hoso.pdf.verify import verify_pdf
     from hoso.trust import certificates
 
-    data = ctx.config.snapshot.read(request)
+    data = (ctx.tree or ctx.config.snapshot).read(request)
     if data is None:
         return "history.request-missing"
     verdict = verify_pdf(data, trust_roots=certificates(ctx.config.snapshot), people=ctx.config.people)
@@ -85,26 +88,37 @@ def _keep_until(path: str, ctx: Context) -> date | None:
     return keep_until(record, ctx.config.catalog.type_by_id(record.type_id))
 
 
-def check_commit(
-    commit: Commit, ctx: Context, *, direct: bool, protected: bool, today: date
-) -> Iterator[Finding]:
-    for change in commit.changes:
-        if is_governance(change.path):
-            # a root commit founds the repository: nobody could have approved it through a merge
-            if protected and direct and commit.parents:
-                yield _finding(change.path, "history.governance-direct", commit)
-            else:
-                yield _finding(change.path, "history.governance", commit, severity="warning")
-            continue
+@dataclass
+class Step:
+    """One change to judge: what a commit changed, and the trailers that may justify it.
+
+    On the protected branch a step is a first-parent move (a merge and everything it brings
+    counts as one change of the branch, judged as a whole); elsewhere a commit against its
+    parent, or what a merge made itself beyond what its parents brought.
+    """
+
+    commit: Commit
+    changes: list[Change]
+    # the commit's message, plus those of the commits a merge brings (their Ly-do, Quyet-dinh-huy)
+    texts: list[str]
+    # was a path already one of the school's records before this change (not a draft)?
+    accepted: Callable[[str], bool]
+
+    def trailers(self, key: str) -> list[str]:
+        return [v for text in self.texts for v in trailer_values(text, key)]
+
+
+def check_step(step: Step, ctx: Context, *, today: date) -> Iterator[Finding]:
+    """History rules for the records a step changes (governance is judged by the caller)."""
+    for change in step.changes:
         if is_record_area(change.path):
-            yield from _record_change(change, commit, ctx, today)
+            yield from _record_change(change, step, ctx, today)
 
 
-def _record_change(change: Change, commit: Commit, ctx: Context, today: date) -> Iterator[Finding]:
-    path = change.path
-    reasons = commit.trailers(REASON)
+def _record_change(change: Change, step: Step, ctx: Context, today: date) -> Iterator[Finding]:
+    path, commit = change.path, step.commit
     if _locked(path, ctx, today):
-        requests = commit.trailers(CHANGE_REQUEST)
+        requests = step.trailers(CHANGE_REQUEST)
         if not requests:
             yield _finding(path, "history.locked", commit)
             return
@@ -115,26 +129,26 @@ def _record_change(change: Change, commit: Commit, ctx: Context, today: date) ->
     if change.status == "A":
         return  # a new record: its content is judged by the other rule families
     if change.status == "D":
-        yield from _deletion(change, commit, ctx, today)
+        yield from _deletion(change, step, ctx, today)
         return
     old = ctx.read(Entry(path, change.old_mode, change.old_oid, 0))
     new = ctx.read(Entry(path, change.new_mode, change.new_oid, 0))
     if new.startswith(old):
         return  # appended (a counter-signature): what was added is judged by the signature policy
-    if path not in ctx.memo.get("accepted", set()):
+    if not step.accepted(path):
         return  # a draft that only exists on its submission branch: its author may replace it
     if _status_of(change.old_oid, path, ctx) == DA_DUYET:
         yield _finding(path, "history.rewrite-approved", commit)
-    elif not reasons:
+    elif not step.trailers(REASON):
         yield _finding(path, "history.reason-missing", commit)
 
 
-def _deletion(change: Change, commit: Commit, ctx: Context, today: date) -> Iterator[Finding]:
-    path = change.path
+def _deletion(change: Change, step: Step, ctx: Context, today: date) -> Iterator[Finding]:
+    path, commit = change.path, step.commit
     try:
         until = _keep_until(path, ctx)
     except PathProblem:
-        if not commit.trailers(REASON):
+        if not step.trailers(REASON):
             yield _finding(path, "history.reason-missing", commit)
         return
     if until is None or until >= today:
@@ -142,5 +156,5 @@ def _deletion(change: Change, commit: Commit, ctx: Context, today: date) -> Iter
             path, "history.retention", commit, until=until.isoformat() if until else t("history.forever")
         )
         return
-    if not commit.trailers(DISPOSAL):
+    if not step.trailers(DISPOSAL):
         yield _finding(path, "history.disposal-missing", commit)

@@ -1,0 +1,33 @@
+"""Who a pusher or a signer is, and what they may do, from the people.yml before the change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hoso.config.models import People, Person
+
+# who may move the protected branch (approve) and update other people's submission branches
+APPROVER_ROLES = frozenset({"hieu-truong", "pho-hieu-truong", "to-truong", "to-pho"})
+# who may change what hoso decides or runs: the principal in office, or the supervising authority
+GOVERNOR_ROLES = frozenset({"hieu-truong", "co-quan-quan-ly"})
+SUBMISSION_PREFIX = "refs/heads/nop/"
+
+
+def person_for_account(people: People, account: str) -> Person | None:
+    """The person a server account belongs to: listed in `accounts:`, else the same id."""
+    for person in people.people:
+        if account in person.accounts:
+            return person
+    return people.person(account)
+
+
+def holds(person: Person, roles: frozenset[str], day: date) -> bool:
+    return any(a.role in roles and a.active_on(day) for a in person.roles)
+
+
+def submission_owner(ref: str) -> str | None:
+    """`refs/heads/nop/<person>/<name>` -> person id; None for any other ref."""
+    if not ref.startswith(SUBMISSION_PREFIX):
+        return None
+    owner = ref[len(SUBMISSION_PREFIX) :].split("/", 1)[0]
+    return owner or None

@@ -1,0 +1,152 @@
+"""Governance proofs: what lets a change outside records/ land on the protected branch.
+
+A change to people.yml, catalog.yml, locks.yml, trust/, mkdocs.yml, site_src/, hooks … decides
+who may approve what, so a claim (a `Duyet-boi:` trailer anyone can type) is never enough.
+Accepted evidence, each checked against the people.yml and trust/ *before* the change, from a
+person who holds `hieu-truong` (the principal in office) or `co-quan-quan-ly` (the supervising
+authority's officer) today:
+
+1. the pusher, authenticated by the git server and mapped in people.yml (`accounts:`);
+2. the commit (normally the approval merge) signed with one of that person's `ssh_keys`
+   (`git commit -S` with `gpg.format=ssh`);
+3. a decision PDF (Quyết định) added by the same change and named by a `Quyet-dinh:` (or
+   `De-nghi-sua:`) trailer, signed by that person — who held the role at the signing time too.
+
+A new hiệu trưởng is thus appointed by the outgoing one or by the authority, as in a real school.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from hoso.config.models import People, Person
+from hoso.errors import ExitCode
+from hoso.repo import git_env
+from hoso.rules.base import Context, Finding
+from hoso.rules.engine import ProofCheck
+from hoso.rules.history import CHANGE_REQUEST, Step, is_governance
+from hoso.server.identity import GOVERNOR_ROLES, holds
+
+DECISION = "Quyet-dinh"
+PUSHER, SIGNED_COMMIT, DECISION_PDF = "pusher", "signed-commit", "decision-pdf"
+
+
+@dataclass(frozen=True)
+class Proof:
+    kind: str  # pusher | signed-commit | decision-pdf
+    person: str
+    detail: str = ""  # the decision's path, the key's principal
+
+
+def governors(people: People, day: date) -> list[Person]:
+    return [p for p in people.people if holds(p, GOVERNOR_ROLES, day)]
+
+
+def allowed_signers(people: People, day: date) -> str:
+    """An ssh allowed-signers file: one line per governor's key, the principal is the person id."""
+    lines = []
+    for person in governors(people, day):
+        for key in person.ssh_keys:
+            parts = key.split()
+            if len(parts) >= 2 and "\n" not in key:
+                lines.append(f"{person.id} {parts[0]} {parts[1]}")
+    return "".join(line + "\n" for line in lines)
+
+
+def commit_signer(root: Path, oid: str, signers: str) -> str | None:
+    """The principal whose listed ssh key made a good signature on commit `oid`, else None."""
+    if not signers:
+        return None
+    fd, name = tempfile.mkstemp(prefix="hoso-signers-", suffix=".txt")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(signers)
+        proc = subprocess.run(
+            [
+                "git",
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                f"gpg.ssh.allowedSignersFile={name}",
+                "log",
+                "-1",
+                "--format=%G?%x1f%GS",
+                oid,
+            ],
+            cwd=root,
+            env=git_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    finally:
+        os.unlink(name)
+    status, _, principal = proc.stdout.strip().partition("\x1f")
+    return principal.strip() or None if proc.returncode == 0 and status == "G" else None
+
+
+def decision_signer(step: Step, ctx: Context, today: date) -> tuple[str, str] | None:
+    """(person id, path) of a decision PDF this step adds, signed by a governor; else None."""
+    from hoso.pdf.verify import verify_pdf
+    from hoso.trust import certificates
+
+    added = {ch.path for ch in step.changes if ch.status == "A"}
+    tree = ctx.tree or ctx.config.snapshot
+    for named in step.trailers(DECISION) + step.trailers(CHANGE_REQUEST):
+        if named not in added:
+            continue  # an old decision replayed for a new change proves nothing
+        data = tree.read(named)
+        if data is None:
+            continue
+        verdict = verify_pdf(data, trust_roots=certificates(ctx.config.snapshot), people=ctx.config.people)
+        for sig in verdict.signatures:
+            person = ctx.config.people.person(sig.person or "")
+            if (
+                sig.integrity
+                and sig.trusted
+                and person is not None
+                and any(r.role in GOVERNOR_ROLES for r in sig.roles)
+                and holds(person, GOVERNOR_ROLES, today)
+            ):
+                return person.id, named
+    return None
+
+
+def find_proof(step: Step, ctx: Context, *, root: Path, pusher: Person | None, today: date) -> Proof | None:
+    people = ctx.config.people
+    if pusher is not None and holds(pusher, GOVERNOR_ROLES, today):
+        return Proof(PUSHER, pusher.id)
+    signer = commit_signer(root, step.commit.oid, allowed_signers(people, today))
+    if signer is not None:
+        return Proof(SIGNED_COMMIT, signer)
+    decided = decision_signer(step, ctx, today)
+    if decided is not None:
+        return Proof(DECISION_PDF, decided[0], decided[1])
+    return None
+
+
+def governance_check(root: Path, pusher: Person | None, today: date) -> ProofCheck:
+    """A `proof` callback for engine.run_range: refuse a governance step nobody proved."""
+
+    def judge(step: Step, ctx: Context) -> Iterator[Finding]:
+        if find_proof(step, ctx, root=root, pusher=pusher, today=today) is not None:
+            return
+        path = next(ch.path for ch in step.changes if is_governance(ch.path))
+        names = ", ".join(p.id for p in governors(ctx.config.people, today)) or "—"
+        yield Finding(
+            path,
+            "history.governance-unproven",
+            ExitCode.HISTORY,
+            {"commit": step.commit.oid[:10], "governors": names},
+        )
+
+    return judge
