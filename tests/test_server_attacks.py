@@ -459,9 +459,11 @@ def test_the_trail_shows_proofs_apart_from_claims(gitolite_server: Path, tmp_pat
     git(work, "checkout", "-q", "main")
     git(work, "merge", "-q", "--no-ff", "-m", f"Duyệt\n\nDuyet-boi: {PRINCIPAL}", "nop/quan-tri/ky")
     accepted(push(work, env={"GL_USER": HEAD}))
-    # a forged approval made locally: a trailer naming the principal over nothing he signed
+    # a forged approval made locally: a trailer naming the principal over a new version of the
+    # record that carries his earlier signature along, and someone else's new one
     git(work, "checkout", "-q", "-b", "nop/quan-tri/gia")
-    git(work, "commit", "-q", "--allow-empty", "-m", "trống")
+    sign_as(work, APPROVED, HEAD, "to-truong")
+    commit(work, "ký thêm")
     git(work, "checkout", "-q", "main")
     git(work, "merge", "-q", "--no-ff", "-m", f"Duyệt\n\nDuyet-boi: {PRINCIPAL}", "nop/quan-tri/gia")
     # a rejection typed into a note
@@ -479,6 +481,15 @@ def test_the_trail_shows_proofs_apart_from_claims(gitolite_server: Path, tmp_pat
     assert main(["-C", str(work), "log"]) == 0
     text = capsys.readouterr().out
     assert "tự khai" in text and "chữ ký số của nguyen-van-hai" in text and "máy chủ xác thực" in text
+
+    # the inspectors' site says the same on the record's page
+    site = tmp_path / "site"
+    (work / "mkdocs.yml").write_text("site_name: Trường THCS Hòa Bình\n", encoding="utf-8")
+    assert main(["-C", str(work), "site", "build", "--out", str(site)]) == 0
+    pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    page = next(p for p in pages if "hoso-history" in p and "ke-hoach-giao-duc-nha-truong-2024-2025" in p)
+    assert "chữ ký số của Nguyễn Văn Hải trong hồ sơ" in page
+    assert "tự khai (không có bằng chứng): Nguyễn Văn Hải" in page
 
 
 def test_a_broken_configuration_on_a_submission_branch_is_refused(clone: Path) -> None:

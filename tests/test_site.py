@@ -647,10 +647,16 @@ def test_record_entry_signatures_history_retention_download(inspector: Built) ->
     assert kinds[:3] == ["hoso-event-nop", "hoso-event-tu-choi", "hoso-event-sua"], texts
     assert sorted(kinds[3:]) == ["hoso-event-duyet", "hoso-event-ky-bo-sung"], texts
     assert texts[0].startswith("12/09/2024 09:00 — nộp — Nguyễn Văn An")
-    assert texts[1].startswith(f"13/09/2024 10:00 — từ chối — Lê Văn Cường Lý do: {REJECT_REASON}")
+    # a rejection is an empty commit with a trailer: a claim, and the page says so
+    assert texts[1].startswith(
+        "13/09/2024 10:00 — từ chối — Lê Văn Cường tự khai (không có bằng chứng): Lê Văn Cường"
+        f" Lý do: {REJECT_REASON}"
+    )
     assert texts[2].startswith("14/09/2024 09:00 — sửa — Nguyễn Văn An")
     approved = texts[kinds.index("hoso-event-duyet")]
     assert approved.startswith("16/09/2024 14:00 — duyệt — Lê Văn Cường")
+    # the approval is proved by his counter-signature in the record
+    assert "bằng chứng: chữ ký số của Lê Văn Cường trong hồ sơ" in approved and "tự khai" not in approved
     head = git(school.root, school.env, "rev-parse", "HEAD").strip()
     assert approved.endswith(head[:10])  # the approval merge is HEAD
 

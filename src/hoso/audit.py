@@ -53,7 +53,13 @@ KINDS = (NOP, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH)
 JSON_VERSION = 1
 
 # refs that are not history of the school's records
-_ALL_REFS = ("--exclude=refs/notes/*", "--exclude=refs/stash", "--all")
+_ALL_REFS = (
+    "--exclude=refs/notes/*",
+    "--exclude=refs/stash",
+    "--exclude=refs/replace/*",
+    "--exclude=refs/hoso/*",
+    "--all",
+)
 
 
 @dataclass

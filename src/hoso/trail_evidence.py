@@ -90,11 +90,19 @@ def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
     return found
 
 
-def _signed_by(verdict: dict[str, Any], person: str) -> bool:
-    return any(
-        s.get("person") == person and s.get("integrity") and s.get("trusted")
+def _signatures_by(verdict: dict[str, Any], person: str) -> int:
+    return sum(
+        1
         for s in verdict.get("signatures", [])
+        if s.get("person") == person and s.get("integrity") and s.get("trusted")
     )
+
+
+def _added_signature(verdicts: dict[str, dict[str, Any]], old: str, new: str, person: str) -> bool:
+    """Did `person` sign the record in this change? A signature already in the version before
+    (an earlier approval, carried along by append-only updates) proves nothing about this one."""
+    before = _signatures_by(verdicts.get(old, {}), person) if old != ZERO_OID else 0
+    return _signatures_by(verdicts.get(new, {}), person) > before
 
 
 def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], config: Config | None) -> None:
@@ -111,19 +119,20 @@ def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], confi
         if event.commit in pushed and not event.via_note:
             proofs.append(Proof(PUSHER, pushed[event.commit]))
         for person in event.claimed_ids if id(event) in approvals else []:
-            if any(_signed_by(verdicts.get(oid, {}), person) for oid in _merged_blobs(event, by_oid)):
+            if any(_added_signature(verdicts, old, new, person) for old, new in _merged_blobs(event, by_oid)):
                 proofs.append(Proof(SIGNATURE, person))
         event.proofs = proofs
         proven = {p.person for p in proofs}
         event.claims = [p for p in event.claimed_ids if p not in proven]
 
 
-def _merged_blobs(event: Event, by_oid: dict[str, Commit]) -> list[str]:
+def _merged_blobs(event: Event, by_oid: dict[str, Commit]) -> list[tuple[str, str]]:
+    """(version before, version after) of every record an approval merge brought."""
     commit = by_oid.get(event.commit)
     if commit is None:
         return []
     return [
-        ch.new_oid
+        (ch.old_oid, ch.new_oid)
         for ch in commit.changes
         if is_record_area(ch.path) and ch.new_oid != ZERO_OID and ch.path in event.paths
     ]
@@ -140,8 +149,12 @@ def _verdicts(
     from hoso.rules.base import Context, Subject
     from hoso.rules.signatures import verdict_for
 
-    paths = {ch.new_oid: ch.path for e in events for c in [by_oid.get(e.commit)] if c for ch in c.changes}
-    blobs = {oid for e in events for oid in _merged_blobs(e, by_oid)}
+    paths: dict[str, str] = {}
+    for e in events:
+        for ch in by_oid[e.commit].changes if e.commit in by_oid else []:
+            paths.setdefault(ch.new_oid, ch.path)
+            paths.setdefault(ch.old_oid, ch.path)
+    blobs = {oid for e in events for pair in _merged_blobs(e, by_oid) for oid in pair if oid != ZERO_OID}
     source = BlobReader(root)
     cache = EvidenceCache(root)
     found: dict[str, dict[str, Any]] = {}

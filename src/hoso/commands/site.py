@@ -15,7 +15,8 @@ from pathlib import Path
 from hoso.commands._common import err, repo_root
 from hoso.errors import ExitCode, NotFoundError, UsageError
 from hoso.messages import t
-from hoso.site.build import BUILD_INFO, build, default_out
+from hoso.site.build import build, default_out
+from hoso.site.publish import BUILD_INFO
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("site.not-git", path=str(root))
     out = Path(args.out).resolve() if args.out else None
     if args.action == "build" or not args.no_build:
-        result = build(root, args.audience, out)
+        result = build(root, args.audience, out, on_wait=_waiting)
         for warning in result.warnings:
             err(t("site.warning", message=warning))
         err(
@@ -42,17 +43,15 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "build":
         return int(ExitCode.OK)
     if out is None:
-        out = _configured_out(root, args.audience)
+        out = default_out(root, args.audience)
     if not (out / BUILD_INFO).is_file():
         raise NotFoundError("site.not-built", path=str(out))
     return serve(out, args.host, args.port)
 
 
-def _configured_out(root: Path, audience: str) -> Path:
-    from hoso.site.build import MKDOCS_FILE, _load_mkdocs
-
-    cfg = _load_mkdocs(root / MKDOCS_FILE, None)
-    return default_out(root, Path(cfg["site_dir"]), audience)
+def _waiting(pid: str, seconds: float) -> None:
+    """Another build of this work tree holds the lock: say so once, then wait."""
+    err(t("site.lock-wait", pid=pid, seconds=f"{seconds:g}"))
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

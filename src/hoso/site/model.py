@@ -20,7 +20,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hoso import audit
 from hoso.config import Config, load_config
 from hoso.config.models import Group, Person, RecordType
 from hoso.config.vocab import RETENTION_PERMANENT, role_name
@@ -32,6 +31,7 @@ from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, t
 from hoso.retention import is_event, keep_until
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import signer_label, verdict_for
+from hoso.site.history import HistoryItem, attach_history
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE, compute
 
 INSPECTOR = "inspector"
@@ -65,15 +65,6 @@ class Signature:
     status: str  # valid | invalid | untrusted
     reasons: list[str]
     fingerprint: str | None
-
-
-@dataclass
-class HistoryItem:
-    date: str  # ISO 8601
-    kind: str  # an audit kind (nop, duyet, tu-choi, sua, ky-bo-sung, …) or "khoa" (locked)
-    who: str  # display name
-    reason: str
-    commit: str
 
 
 @dataclass
@@ -230,7 +221,7 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
     finally:
         source.close()
         cache.close()
-    _history(root, records, config)
+    attach_history(root, records, config, withhold=audience == PUBLIC)
     hidden: dict[tuple[str, str], int] = {}
     if audience == PUBLIC:
         for r in records:
@@ -346,51 +337,6 @@ def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache) -> N
 def _title_from_slug(record: Record) -> str:
     words = record.loc.slug.replace("-", " ").strip()
     return f"{record.rt.name} — {words}" if words else record.rt.name
-
-
-# ---- history ----------------------------------------------------------------------------------
-
-
-def _history(root: Path, records: list[Record], config: Config) -> None:
-    by_path = {r.path: r for r in records}
-    for event in audit.events(root, audit.Query(all_refs=True)):
-        for path in event.paths:
-            record = by_path.get(path)
-            if record is None:
-                continue
-            person = config.people.person(event.author)
-            record.history.append(
-                HistoryItem(
-                    date=event.date,
-                    kind=event.kind,
-                    who=person.name if person else event.author,
-                    reason=event.reason,
-                    commit=event.commit,
-                )
-            )
-    for lock in config.locks.locks:
-        who = config.people.person(lock.by)
-        for record in records:
-            if record.loc.year == lock.year and (not lock.types or record.rt.id in lock.types):
-                record.history.append(
-                    HistoryItem(
-                        date=lock.since.isoformat(),
-                        kind="khoa",
-                        who=who.name if who else lock.by,
-                        reason=lock.reason or "",
-                        commit="",
-                    )
-                )
-    for record in records:
-        record.history.sort(key=lambda h: _sort_time(h.date))
-
-
-def _sort_time(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return datetime.min
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
 # ---- what the catalog requires and the repository lacks -------------------------------------

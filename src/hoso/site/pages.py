@@ -590,8 +590,16 @@ def _history(r: Record) -> str:
     for h in r.history:
         kind = t("site.event.khoa") if h.kind == "khoa" else t("log.kind." + h.kind)
         text = f"<strong>{esc(describe_time(h.date))}</strong> — {esc(kind)} — {esc(h.who)}"
+        if h.evidence:
+            shown = ", ".join(t(f"log.proof.{kind}", person=who) for kind, who in h.evidence)
+            text += f'<br><span class="hoso-evidence">{esc(t("log.evidence", items=shown))}</span>'
+        if h.claims:
+            claimed = t("log.claimed", people=", ".join(h.claims))
+            text += f'<br><span class="hoso-claim">{esc(claimed)}</span>'
         if h.reason:
             text += f"<br><em>{esc(t('site.reason', reason=h.reason))}</em>"
+        elif h.withheld:  # public edition: the commit also touches a confidential record
+            text += f"<br><em>{esc(t('site.reason-withheld'))}</em>"
         if h.commit:
             text += f' <code title="commit">{esc(h.commit[:10])}</code>'
         items.append(f'<li class="hoso-event hoso-event-{esc(h.kind)}">{text}</li>')
@@ -677,6 +685,9 @@ table.hoso-sig-invalid caption::before, table.hoso-sig-untrusted caption::before
   vertical-align: top; border-top: 1px solid var(--md-default-fg-color--lightest); }
 .md-typeset table.hoso-meta th { width: 13rem; font-weight: 600; }
 .md-typeset table.hoso-meta td { overflow-wrap: anywhere; }
+.hoso-claim { color: var(--md-typeset-color); font-style: italic; }
+.hoso-claim::before { content: "⚠ "; }
+.hoso-evidence::before { content: "✓ "; }
 ol.hoso-history { border-left: 3px solid var(--md-default-fg-color--lightest); padding-left: 1.2em; }
 .hoso-event-tu-choi { color: #c62828; }
 .hoso-event-duyet { color: #2e7d32; }

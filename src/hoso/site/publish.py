@@ -1,0 +1,112 @@
+"""Writing a built site: the PDFs, JSON files, and the final swap into place.
+
+A warm rebuild hard-links the PDFs the previous site already holds, but a file of the previous
+site is only a candidate: anyone who can write into the site folder could have edited it. It is
+reused only when it is a regular file (not a symlink) whose bytes hash to the record's git blob
+id (`sha1("blob <size>\\0" + bytes)`, or SHA-256 in a SHA-256 repository); otherwise the blob is
+copied fresh from git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+from typing import Any
+
+from hoso.repo import BlobReader, Entry
+from hoso.site.model import Site
+
+BUILD_INFO = "build-info.json"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CHUNK = 1 << 20
+
+
+def not_a_site(target: Path) -> bool:
+    """True when `target` exists and is neither empty nor a site this command built."""
+    if not target.exists():
+        return False
+    if not target.is_dir():
+        return True
+    return not (target / BUILD_INFO).is_file() and any(target.iterdir())
+
+
+def _previous_blobs(target: Path) -> dict[str, str]:
+    """path -> blob id of the PDFs the last good site claims to hold (candidates to link)."""
+    try:
+        data = json.loads((target / "index.json").read_text(encoding="utf-8"))
+        return {str(r["path"]): str(r["blob"]) for r in data.get("records", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def holds_blob(path: Path, oid: str, size: int) -> bool:
+    """Is `path` a regular file (not a symlink) whose content is the git blob `oid`?"""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+            return False
+        digest = hashlib.sha1() if len(oid) == 40 else hashlib.sha256()
+        digest.update(b"blob %d\0" % size)
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest() == oid
+
+
+def copy_pdfs(root: Path, site: Site, tmp: Path, target: Path) -> tuple[int, int]:
+    """Publish every shown record's PDF under tep/, byte for byte the repository blob."""
+    before = _previous_blobs(target)
+    linked = written = 0
+    reader: BlobReader | None = None
+    try:
+        for r in site.records:
+            dest = tmp / r.file
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            old = target / r.file
+            if before.get(r.path) == r.oid and holds_blob(old, r.oid, r.size):
+                try:
+                    os.link(old, dest, follow_symlinks=False)
+                    linked += 1
+                    continue
+                except OSError:
+                    pass
+            if reader is None:
+                reader = BlobReader(root)
+            dest.write_bytes(reader.read(Entry(r.path, "100644", r.oid, r.size)))
+            written += 1
+    finally:
+        if reader is not None:
+            reader.close()
+    return linked, written
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def swap(tmp: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    remove(old)
+    if target.exists():
+        target.rename(old)
+    try:
+        tmp.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    remove(old)
+
+
+def remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
