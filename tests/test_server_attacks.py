@@ -527,3 +527,11 @@ def test_people_yml_cannot_give_one_account_to_two_people(tmp_path: Path, isolat
     run = run_subprocess(["validate-config"], cwd=seed)
     assert run.code == ExitCode.CONFIG
     assert "chung" in run.out + run.err and "khong-phai-khoa" in run.out + run.err
+
+
+def test_check_range_with_names_accepts_a_clean_range(clone: Path, capsys) -> None:
+    """Control for CI: revision names, not only ids, on an append-only counter-signature."""
+    countersign(clone, APPROVED)
+    commit(clone, "ký bổ sung")
+    code = main(["-C", str(clone), "check", "--range", "origin/main..HEAD", "--ref", "main"])
+    assert code == ExitCode.OK, capsys.readouterr().out

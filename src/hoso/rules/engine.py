@@ -123,7 +123,9 @@ def run_range(
         result.findings.extend(tree_findings(root, new, ctx))
         if authority != new and _changes_config(root, authority, new):
             result.findings.extend(_new_config_findings(root, new))
-        _judge_history(root, revs, ctx, result, protected=protected, proof=proof, founding=founding, old=old)
+        _judge_history(
+            root, revs, ctx, result, protected=protected, proof=proof, founding=founding, old=old, ref=ref
+        )
     finally:
         source.close()
     return result
@@ -139,9 +141,10 @@ def _judge_history(
     proof: ProofCheck | None,
     founding: bool,
     old: str | None = None,
+    ref: str | None = None,
 ) -> None:
     """Every new commit against its parents; on the protected branch each first-parent move whole."""
-    from hoso.repo import commits, diff_pairs, first_parent_line, merge_base, messages
+    from hoso.repo import commits, diff_pairs, first_parent_line, merge_base, messages, run_git
     from hoso.rules.history import Step, check_step, is_governance
 
     pushed = commits(root, revs)
@@ -152,10 +155,11 @@ def _judge_history(
         # the branch's own line must continue from its old tip: a merge that puts the old tip
         # second ("reverse" merge) would make another history the branch's and hide deletions
         starts = [c for c in pushed if c.oid in line and (not c.parents or c.parents[0] not in line)]
-        if len(starts) != 1 or starts[0].parents[:1] != [old]:
+        old_oid = run_git(root, ["rev-parse", "--verify", "-q", f"{old}^{{commit}}"]).decode().strip()
+        if len(starts) != 1 or starts[0].parents[:1] != [old_oid]:
             bad = starts[0] if starts else pushed[-1]
             result.findings.append(
-                Finding("", "history.first-parent", ExitCode.HISTORY, {"commit": bad.oid[:10]})
+                Finding(ref or "HEAD", "history.first-parent", ExitCode.HISTORY, {"commit": bad.oid[:10]})
             )
             return
     accepted: set[str] = ctx.memo["accepted"]
