@@ -332,4 +332,6 @@ def test_git_processes_do_not_grow_with_history(
     ):
         few, many = _git_processes(small_root, trace, *args), _git_processes(big_root, trace, *args)
         assert few == many, (args, few, many)
-        assert 2 <= many <= 6, (args, many)
+        # log, cat-file (messages), diff-tree, sizes, notes refs, the push log, verdicts: a
+        # constant handful, whatever the length of the history
+        assert 2 <= many <= 10, (args, many)

@@ -535,3 +535,76 @@ def test_check_range_with_names_accepts_a_clean_range(clone: Path, capsys) -> No
     commit(clone, "ký bổ sung")
     code = main(["-C", str(clone), "check", "--range", "origin/main..HEAD", "--ref", "main"])
     assert code == ExitCode.OK, capsys.readouterr().out
+
+
+def test_control_characters_in_names_and_messages_forge_nothing(clone: Path, capsys) -> None:
+    """An author name carrying git log's field separators must not become a signed-commit proof,
+    and a record separator in a message must not crash the hook or inject a commit."""
+    forged_name = f"Mallory\x1fm@x.invalid\x1f\x1fG{PRINCIPAL}"
+    git(clone, "checkout", "-q", "-b", "nop/quan-tri/ky")
+    countersign(clone, APPROVED)
+    commit(clone, "ký\x1e\x1fbổ sung")
+    git(clone, "checkout", "-q", "main")
+    git(
+        clone,
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        f"Duyệt\x1e{'0' * 40}\x1f\n\nDuyet-boi: {PRINCIPAL}",
+        "nop/quan-tri/ky",
+        env={"GIT_AUTHOR_NAME": forged_name, "GIT_COMMITTER_NAME": forged_name},
+    )
+    accepted(push(clone))  # an honest counter-signature, whatever the names say
+    events = [e for e in _log(capsys, clone) if e["kind"] == "duyet"]
+    assert len(events) == 1
+    assert {"kind": "commit-ky", "person": PRINCIPAL} not in events[0]["evidence"]
+    assert {"kind": "chu-ky-so", "person": PRINCIPAL} in events[0]["evidence"]
+
+
+def test_a_copy_of_a_principal_signed_record_is_no_decision(clone: Path) -> None:
+    """Any PDF the principal ever signed, copied under a new name, must not prove a change."""
+    (clone / "quyet-dinh").mkdir()
+    (clone / "quyet-dinh/qd-99.pdf").write_bytes((clone / APPROVED).read_bytes())
+    _make_head_of_group(clone, TEACHER)
+    commit(clone, "bổ nhiệm\n\nQuyet-dinh: quyet-dinh/qd-99.pdf")
+    refused(push(clone), "history.governance-unproven")
+    # nor one that gained another revision (a new blob id, the same old signature)
+    git(clone, "reset", "-q", "--hard", "origin/main")
+    (clone / "quyet-dinh").mkdir()
+    (clone / "quyet-dinh/qd-98.pdf").write_bytes((clone / APPROVED).read_bytes())
+    sign_as(clone, "quyet-dinh/qd-98.pdf", HEAD, "to-truong")  # appended: the blob differs
+    _make_head_of_group(clone, TEACHER)
+    commit(clone, "bổ nhiệm\n\nQuyet-dinh: quyet-dinh/qd-98.pdf")
+    refused(push(clone), "history.governance-unproven")
+
+
+def test_a_principal_signed_record_is_no_change_request(tmp_path: Path, isolated_env: Path) -> None:
+    from test_history import LOCKS
+
+    bare = demo_server(tmp_path, locks=LOCKS)
+    work = clone_as(bare, tmp_path / "work")
+    locked = "records/2023-2024/truong/so-dang-bo/so-dang-bo-khoi-6-ban-2.pdf"
+    (work / locked).write_bytes((work / PERMANENT).read_bytes())
+    commit(work, "thêm")
+    refused(push(work), "history.locked")
+    git(work, "commit", "-q", "--amend", "-m", f"thêm\n\nDe-nghi-sua: {APPROVED}")
+    refused(push(work), "history.request-unsigned")  # an old record is no request for this change
+
+
+def test_an_account_name_equal_to_a_person_id_is_not_that_person_when_accounts_are_listed(
+    tmp_path: Path, isolated_env: Path
+) -> None:
+    def account(seed: Path) -> None:
+        people = seed / "people.yml"
+        text = people.read_text(encoding="utf-8")
+        marker = f"  - id: {PRINCIPAL}\n"
+        at = text.index(marker) + len(marker)
+        people.write_text(text[:at] + "    accounts: [thay-hai]\n" + text[at:], encoding="utf-8")
+
+    bare = demo_server(tmp_path, hook_args=["--pusher", "forgejo"], edit_seed=account)
+    work = clone_as(bare, tmp_path / "work")
+    _make_head_of_group(work, TEACHER)
+    commit(work, "bổ nhiệm")
+    refused(push(work, env={"GITEA_PUSHER_NAME": PRINCIPAL}), "hook.pusher-not-in-people")
+    accepted(push(work, env={"GITEA_PUSHER_NAME": "thay-hai"}))

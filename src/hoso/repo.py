@@ -403,28 +403,34 @@ def commits(
     With `signers` (an ssh allowed-signers file), `signer` is the principal whose listed key
     made a good signature on the commit (git runs ssh-keygen once per signed commit only).
     """
-    fmt = (
-        "%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f"
-        + ("%N" if notes else "")
-        + "%x1f"
-        + ("%G?%GS" if signers else "")
-        + "%x1f%B%x1e"
-    )
+    # Only fields nobody can type go through `git log` (ids, dates, the signature check, whose
+    # principals are our own person ids): an author name or a message may hold any byte, so
+    # they are read from the raw commit objects, whose layout git fixes (one cat-file process).
+    fmt = "%H%x1f%P%x1f%cI" + ("%x1f%G?%x1f%GS" if signers else "")
     config = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}"] if signers else []
     args = [*config, "log", "--reverse", f"--format={fmt}"]
     if since:
         args.append(f"--since={since}")
-    if notes:
-        args.append("--notes=*")
     raw = run_git(root, [*args, *revs]).decode("utf-8", "replace")
     found: list[Commit] = []
-    for rec in raw.split("\x1e"):
-        rec = rec.strip("\n")
-        if not rec:
+    for line in raw.splitlines():
+        fields = line.split("\x1f")
+        if len(fields) < 3:
             continue
-        oid, parents, date, author, email, note, signed, message = rec.split("\x1f", 7)
-        signer = signed[1:].strip() if signed.startswith("G") and signed[1:].strip() else None
-        found.append(Commit(oid, parents.split(), date, author, message, [], email, note.strip("\n"), signer))
+        oid, parents, date = fields[:3]
+        signed = fields[3:5] if signers and len(fields) >= 5 else ["", ""]
+        signer = signed[1].strip() or None if signed[0] == "G" else None
+        found.append(Commit(oid, parents.split(), date, "", "", [], "", "", signer))
+    reader = BlobReader(root)
+    try:
+        for c in found:
+            c.author, c.email, c.message = _author_and_message(reader.read(Entry("", "", c.oid, 0)))
+        if notes and found:
+            texts = _notes(root, reader)
+            for c in found:
+                c.notes = "\n".join(texts.get(c.oid, []))
+    finally:
+        reader.close()
     if not found:
         return found
     by_oid = {c.oid: c for c in found}
@@ -453,6 +459,36 @@ def commits(
             if tok.strip() in by_oid:
                 current = by_oid[tok.strip()]
             i += 1
+    return found
+
+
+def _author_and_message(raw: bytes) -> tuple[str, str, str]:
+    """(author name, author email, message) of a raw commit object."""
+    head, _, body = raw.partition(b"\n\n")
+    name = email = ""
+    for line in head.split(b"\n"):
+        if line.startswith(b"author "):
+            who = line[len(b"author ") :].decode("utf-8", "replace")
+            name, _, rest = who.rpartition(" <")
+            email = rest.partition(">")[0]
+            break
+    return name, email, body.decode("utf-8", "replace").rstrip("\n")
+
+
+def _notes(root: Path, reader: BlobReader) -> dict[str, list[str]]:
+    """Annotated commit id -> the text of its notes, from every notes ref (fan-out paths too)."""
+    found: dict[str, list[str]] = {}
+    names = run_git(root, ["for-each-ref", "--format=%(refname)", "refs/notes/"]).decode().split()
+    for ref in names:
+        listing = run_git(root, ["ls-tree", "-r", "-z", ref])
+        for rec in listing.split(b"\0"):
+            meta, _, path = rec.partition(b"\t")
+            parts = meta.split()
+            if len(parts) != 3 or parts[1] != b"blob":
+                continue
+            annotated = path.decode("utf-8", "replace").replace("/", "")
+            text = reader.read(Entry("", "", parts[2].decode(), 0)).decode("utf-8", "replace")
+            found.setdefault(annotated, []).append(text.strip("\n"))
     return found
 
 

@@ -7,12 +7,13 @@ all come through `run`, so the same file gets the same verdict wherever it is ch
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hoso.errors import ExitCode
+from hoso.errors import ExitCode, HosoError
 from hoso.evidence import EvidenceCache
 from hoso.rules import formats, hygiene, placement, signatures
 from hoso.rules.base import Context, Finding, Rule, Subject
@@ -119,6 +120,7 @@ def run_range(
         )
         accepted = {e.path for e in tree_entries(root, fork, RECORDS_DIR)} if fork else set()
         ctx.memo["accepted"] = accepted
+        _decision_context(root, authority, new, ctx)
         result = run((Subject(e) for e in diff_entries(root, old or fork, new, RECORDS_DIR)), ctx)
         result.findings.extend(tree_findings(root, new, ctx))
         if authority != new and _changes_config(root, authority, new):
@@ -229,6 +231,47 @@ def _in_tree(root: Path, rev: str) -> Callable[[str], bool]:
         return path in paths
 
     return contains
+
+
+def _decision_context(root: Path, authority: str, new: str, ctx: Context) -> None:
+    """What a decision PDF is measured against (hoso.rules.decisions), read only if one is named."""
+    import subprocess
+    from functools import cache
+
+    from hoso.repo import git_env, run_git, tree_entries
+    from hoso.rules import decisions
+    from hoso.server import pushlog
+
+    founding = authority == new
+
+    @cache
+    def known() -> frozenset[str]:
+        return frozenset() if founding else frozenset(e.oid for e in tree_entries(root, authority))
+
+    @cache
+    def floor() -> str | None:
+        if founding:
+            return None
+        for rev in (pushlog.REF, authority):
+            with suppress(HosoError):
+                return run_git(root, ["log", "-1", "--format=%cI", rev, "--"]).decode().strip() or None
+        return None
+
+    def seen(text: str) -> bool:
+        if founding:
+            return False
+        proc = subprocess.run(
+            ["git", "grep", "-q", "-a", "-F", "-i", "-e", text, authority, "--"],
+            cwd=root,
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+        return proc.returncode != 1  # 0: found; an error counts as found (no proof)
+
+    ctx.memo[decisions.KNOWN] = known
+    ctx.memo[decisions.FLOOR] = floor
+    ctx.memo[decisions.SEEN] = seen
 
 
 def _changes_config(root: Path, authority: str, new: str) -> bool:

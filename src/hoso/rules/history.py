@@ -27,6 +27,7 @@ from hoso.status import DA_DUYET, compute
 CODE = ExitCode.HISTORY
 REASON = "Ly-do"
 CHANGE_REQUEST = "De-nghi-sua"
+PRINCIPAL = frozenset({"hieu-truong"})  # who signs a change request for a locked period
 DISPOSAL = "Quyet-dinh-huy"
 
 
@@ -65,21 +66,6 @@ def _locked(path: str, ctx: Context, today: date) -> bool:
         lock.year == record.year and (not lock.types or record.type_id in lock.types) and lock.since <= today
         for lock in ctx.config.locks.locks
     )
-
-
-def _change_request_problem(request: str, ctx: Context) -> str | None:
-    """None when `request` is a PDF in the pushed tree validly signed by a hiệu trưởng."""
-    from hoso.pdf.verify import verify_pdf
-    from hoso.trust import certificates
-
-    data = (ctx.tree or ctx.config.snapshot).read(request)
-    if data is None:
-        return "history.request-missing"
-    verdict = verify_pdf(data, trust_roots=certificates(ctx.config.snapshot), people=ctx.config.people)
-    for sig in verdict.signatures:
-        if sig.integrity and sig.trusted and any(r.role == "hieu-truong" for r in sig.roles):
-            return None
-    return "history.request-unsigned"
 
 
 def _keep_until(path: str, ctx: Context) -> date | None:
@@ -122,9 +108,11 @@ def _record_change(change: Change, step: Step, ctx: Context, today: date) -> Ite
         if not requests:
             yield _finding(path, "history.locked", commit)
             return
-        problem = _change_request_problem(requests[0], ctx)
-        if problem is not None:
-            yield _finding(path, problem, commit, request=requests[0])
+        from hoso.rules import decisions
+
+        problems = [decisions.problem(r, step, ctx, PRINCIPAL, today) for r in requests]
+        if None not in problems:
+            yield _finding(path, str(problems[0]), commit, request=requests[0])
             return
     if change.status == "A":
         return  # a new record: its content is judged by the other rule families

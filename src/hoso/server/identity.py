@@ -14,11 +14,14 @@ SUBMISSION_PREFIX = "refs/heads/nop/"
 
 
 def person_for_account(people: People, account: str) -> Person | None:
-    """The person a server account belongs to: listed in `accounts:`, else the same id."""
+    """The person a server account belongs to: listed in `accounts:`, else the same id — but
+    only for someone who lists no account (on a forge where users pick their own names, a
+    stranger could otherwise register the principal's id)."""
     for person in people.people:
         if account in person.accounts:
             return person
-    return people.person(account)
+    same = people.person(account)
+    return same if same is not None and not same.accounts else None
 
 
 def holds(person: Person, roles: frozenset[str], day: date) -> bool:

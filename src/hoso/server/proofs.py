@@ -95,29 +95,13 @@ def commit_signer(root: Path, oid: str, signers: str) -> str | None:
 
 
 def decision_signer(step: Step, ctx: Context, today: date) -> tuple[str, str] | None:
-    """(person id, path) of a decision PDF this step adds, signed by a governor; else None."""
-    from hoso.pdf.verify import verify_pdf
-    from hoso.trust import certificates
+    """(person id, path) of a fresh decision PDF this step adds, signed by a governor."""
+    from hoso.rules import decisions
 
-    added = {ch.path for ch in step.changes if ch.status == "A"}
-    tree = ctx.tree or ctx.config.snapshot
     for named in step.trailers(DECISION) + step.trailers(CHANGE_REQUEST):
-        if named not in added:
-            continue  # an old decision replayed for a new change proves nothing
-        data = tree.read(named)
-        if data is None:
-            continue
-        verdict = verify_pdf(data, trust_roots=certificates(ctx.config.snapshot), people=ctx.config.people)
-        for sig in verdict.signatures:
-            person = ctx.config.people.person(sig.person or "")
-            if (
-                sig.integrity
-                and sig.trusted
-                and person is not None
-                and any(r.role in GOVERNOR_ROLES for r in sig.roles)
-                and holds(person, GOVERNOR_ROLES, today)
-            ):
-                return person.id, named
+        person = decisions.signer(named, step, ctx, GOVERNOR_ROLES, today)
+        if person is not None:
+            return person, named
     return None
 
 

@@ -97,9 +97,16 @@ def now() -> str:
 
 def read(root: Path, ref: str = REF) -> list[PushEntry]:
     """Every entry of the log at `ref`, oldest first; empty when there is none."""
-    if not rev_exists(root, ref):
-        return []
-    raw = run_git(root, ["log", "--reverse", "--format=%B%x1e", ref]).decode("utf-8", "replace")
+    proc = subprocess.run(
+        ["git", "log", "--reverse", "--format=%B%x1e", ref, "--"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return []  # no push log here (a clone that did not fetch refs/hoso/*, a new repository)
+    raw = proc.stdout.decode("utf-8", "replace")
     found: list[PushEntry] = []
     for message in raw.split("\x1e"):
         for line in message.splitlines():
