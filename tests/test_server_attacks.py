@@ -608,3 +608,35 @@ def test_an_account_name_equal_to_a_person_id_is_not_that_person_when_accounts_a
     commit(work, "bổ nhiệm")
     refused(push(work, env={"GITEA_PUSHER_NAME": PRINCIPAL}), "hook.pusher-not-in-people")
     accepted(push(work, env={"GITEA_PUSHER_NAME": "thay-hai"}))
+
+
+def test_a_copied_record_is_no_signature_evidence_in_the_trail(clone: Path, capsys) -> None:
+    copy = APPROVED.replace("ke-hoach-giao-duc-nha-truong-2024-2025.pdf", "ban-sao.pdf")
+    git(clone, "checkout", "-q", "-b", "nop/quan-tri/ban-sao")
+    (clone / copy).write_bytes((clone / APPROVED).read_bytes())
+    commit(clone, "bản sao")
+    git(clone, "checkout", "-q", "main")
+    git(clone, "merge", "-q", "--no-ff", "-m", f"Duyệt\n\nDuyet-boi: {PRINCIPAL}", "nop/quan-tri/ban-sao")
+    (event,) = [e for e in _log(capsys, clone) if e["kind"] == "duyet"]
+    assert event["evidence"] == [] and event["claimed_only"] == [PRINCIPAL]
+
+
+def test_unrelated_histories_are_refused(gitolite_server: Path, tmp_path: Path) -> None:
+    """A backdated orphan history (junk 'submitted', then 'approved'), merged into main: its
+    commits were never judged and would rewrite the trail, whoever pushes it."""
+    work = clone_as(gitolite_server, tmp_path / "work")
+    git(work, "checkout", "-q", "--orphan", f"nop/{TEACHER}/cu")
+    git(work, "rm", "-q", "-r", "--cached", ".")
+    git(work, "clean", "-q", "-fdx")
+    (work / OWN_PLAN).parent.mkdir(parents=True, exist_ok=True)
+    (work / OWN_PLAN).write_bytes(HTML_AS_PDF)
+    git(work, "add", "-A")
+    old_date = {
+        "GIT_AUTHOR_DATE": "2024-09-02T08:00:00+07:00",
+        "GIT_COMMITTER_DATE": "2024-09-02T08:00:00+07:00",
+    }
+    git(work, "commit", "-q", "--no-verify", "-m", "Nộp", env=old_date)
+    refused(push(work, f"HEAD:refs/heads/nop/{TEACHER}/cu", env={"GL_USER": TEACHER}), "history.unrelated")
+    git(work, "checkout", "-q", "main")
+    git(work, "merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "Duyệt", f"nop/{TEACHER}/cu")
+    refused(push(work, env={"GL_USER": PRINCIPAL}), "history.unrelated")

@@ -90,27 +90,48 @@ def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
     return found
 
 
-def _signatures_by(verdict: dict[str, Any], person: str) -> int:
-    return sum(
-        1
+SignatureKey = tuple[str, str]  # (certificate fingerprint, signing time): one act of signing
+
+
+def _keys(verdict: dict[str, Any], person: str | None = None) -> set[SignatureKey]:
+    return {
+        (str(s.get("fingerprint")), str(s.get("claimed_time") or s.get("timestamp_time")))
         for s in verdict.get("signatures", [])
-        if s.get("person") == person and s.get("integrity") and s.get("trusted")
-    )
-
-
-def _added_signature(verdicts: dict[str, dict[str, Any]], old: str, new: str, person: str) -> bool:
-    """Did `person` sign the record in this change? A signature already in the version before
-    (an earlier approval, carried along by append-only updates) proves nothing about this one."""
-    before = _signatures_by(verdicts.get(old, {}), person) if old != ZERO_OID else 0
-    return _signatures_by(verdicts.get(new, {}), person) > before
+        if s.get("integrity") and s.get("trusted") and (person is None or s.get("person") == person)
+    }
 
 
 def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], config: Config | None) -> None:
+    """Fill `proofs` and `claims` of every event.
+
+    A counter-signature proves an approval only when it is a new act of signing: a signature
+    already seen earlier in history (in the version before, in a record of the founding commit,
+    in anything an earlier approval brought) may have been copied along with the bytes.
+    """
     by_oid = {c.oid: c for c in history}
     pushed = pushers(root, history)
     wanted = [e for e in events if e.kind == "duyet" and e.claimed_ids and not e.via_note]
-    verdicts = _verdicts(root, wanted, by_oid, config) if wanted else {}
-    approvals = {id(e) for e in wanted if not e.via_note}
+    roots = [ch.new_oid for c in history if not c.parents for ch in c.changes if is_record_area(ch.path)]
+    pairs = {id(e): _merged_blobs(e, by_oid) for e in wanted}
+    blobs = set(roots) | {oid for p in pairs.values() for pair in p for oid in pair if oid != ZERO_OID}
+    verdicts = _verdicts(root, blobs, history, config) if wanted else {}
+    signed_by: dict[int, set[str]] = {}
+    seen: set[SignatureKey] = set()
+    for oid in roots:
+        seen |= _keys(verdicts.get(oid, {}))
+    order = {c.oid: n for n, c in enumerate(history)}  # git's order: parents before children
+    for event in sorted(wanted, key=lambda e: order.get(e.commit, -1)):
+        fresh: set[SignatureKey] = set()
+        for old, new in pairs[id(event)]:
+            before = _keys(verdicts.get(old, {})) if old != ZERO_OID else set()
+            fresh |= _keys(verdicts.get(new, {})) - before - seen
+            seen |= before | _keys(verdicts.get(new, {}))
+        signed_by[id(event)] = {
+            person
+            for person in event.claimed_ids
+            for old, new in pairs[id(event)]
+            if _keys(verdicts.get(new, {}), person) & fresh
+        }
     for event in events:
         commit = by_oid.get(event.commit)
         proofs: list[Proof] = []
@@ -118,9 +139,7 @@ def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], confi
             proofs.append(Proof(SIGNED_COMMIT, commit.signer))
         if event.commit in pushed and not event.via_note:
             proofs.append(Proof(PUSHER, pushed[event.commit]))
-        for person in event.claimed_ids if id(event) in approvals else []:
-            if any(_added_signature(verdicts, old, new, person) for old, new in _merged_blobs(event, by_oid)):
-                proofs.append(Proof(SIGNATURE, person))
+        proofs += [Proof(SIGNATURE, p) for p in event.claimed_ids if p in signed_by.get(id(event), set())]
         event.proofs = proofs
         proven = {p.person for p in proofs}
         event.claims = [p for p in event.claimed_ids if p not in proven]
@@ -139,10 +158,10 @@ def _merged_blobs(event: Event, by_oid: dict[str, Commit]) -> list[tuple[str, st
 
 
 def _verdicts(
-    root: Path, events: Sequence[Event], by_oid: dict[str, Commit], config: Config | None
+    root: Path, blobs: set[str], history: Sequence[Commit], config: Config | None
 ) -> dict[str, dict[str, Any]]:
-    """blob id -> pdf verdict for the records the approvals merged (cached by blob id)."""
-    if config is None:
+    """blob id -> pdf verdict (cached by blob id; a file without /ByteRange has no signature)."""
+    if config is None or not blobs:
         return {}
     from hoso.evidence import EvidenceCache
     from hoso.repo import BlobReader, Entry
@@ -150,11 +169,9 @@ def _verdicts(
     from hoso.rules.signatures import verdict_for
 
     paths: dict[str, str] = {}
-    for e in events:
-        for ch in by_oid[e.commit].changes if e.commit in by_oid else []:
+    for c in history:
+        for ch in c.changes:
             paths.setdefault(ch.new_oid, ch.path)
-            paths.setdefault(ch.old_oid, ch.path)
-    blobs = {oid for e in events for pair in _merged_blobs(e, by_oid) for oid in pair if oid != ZERO_OID}
     source = BlobReader(root)
     cache = EvidenceCache(root)
     found: dict[str, dict[str, Any]] = {}

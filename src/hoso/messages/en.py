@@ -280,6 +280,8 @@ MESSAGES: dict[str, str] = {
     "config.invalid-pushed.fix": "fix the configuration file (hoso validate-config), then push again",
     "history.first-parent": "the main branch must continue from its old tip along first parents; commit {commit} puts another history first (a reverse merge, -s ours…)",
     "history.first-parent.fix": "merge the submission branch while on the main branch (git switch main; git merge --no-ff nop/…), then push again",
+    "history.unrelated": "commit {commit} brings a history unrelated to the school's repository (an orphan branch, merge --allow-unrelated-histories): its dates and content were never judged",
+    "history.unrelated.fix": "branch off the main branch (git switch -c nop/… main), copy the records there and push again",
     "hook.refused": "hoso: push refused. Fix the problems above and push again.",
     "install-hook.not-bare": "'{path}' is not a bare git repository — create one with: git init --bare {path}",
     "install-hook.kept-old": "the previous pre-receive hook was kept at {path}",

@@ -293,6 +293,8 @@ MESSAGES: dict[str, str] = {
     "config.invalid-pushed.fix": "sửa tệp cấu hình (hoso validate-config) rồi push lại",
     "history.first-parent": "nhánh chính phải đi tiếp từ đầu nhánh cũ theo cha thứ nhất; commit {commit} đặt lịch sử khác lên trước (merge ngược, -s ours…)",
     "history.first-parent.fix": "merge nhánh nộp vào nhánh chính khi đang đứng trên nhánh chính (git switch main; git merge --no-ff nop/…), rồi push lại",
+    "history.unrelated": "commit {commit} đưa vào một lịch sử không chung gốc với kho của trường (nhánh mồ côi, merge --allow-unrelated-histories): ngày tháng và nội dung của nó chưa từng được kiểm tra",
+    "history.unrelated.fix": "tạo nhánh từ nhánh chính (git switch -c nop/… main) và chép hồ sơ vào đó, rồi push lại",
     "hook.refused": "hoso: lần push bị từ chối. Sửa các lỗi trên rồi push lại.",
     "install-hook.not-bare": "'{path}' không phải kho Git trần (bare) — tạo bằng: git init --bare {path}",
     "install-hook.kept-old": "hook pre-receive cũ được giữ lại tại {path}",

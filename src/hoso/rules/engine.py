@@ -173,13 +173,19 @@ def _judge_history(
         own = len(pairs)
         pairs.append((c.oid, c.parents[0] if c.parents else None))
         sides: list[int] = []
+        base = merge_base(root, c.parents) if len(c.parents) > 1 else None
+        if (not c.parents and not founding) or (len(c.parents) > 1 and base is None):
+            # a history that shares nothing with the school's: its commits and dates were never
+            # judged here, and merged in they would rewrite the trail
+            result.findings.append(
+                Finding(ref or "HEAD", "history.unrelated", ExitCode.HISTORY, {"commit": c.oid[:10]})
+            )
         if len(c.parents) > 1 and c.oid in line:
             # the branch moves by everything the merge brings: judged whole, with the reasons
             # given in the commits it brings; every path it had before was the school's record
             steps[-1].texts = messages(root, [f"^{c.parents[0]}", c.oid])
             steps[-1].accepted = _in_tree(root, c.parents[0])
         elif len(c.parents) > 1:
-            base = merge_base(root, c.parents)
             for p in c.parents[1:]:
                 sides.append(len(pairs))
                 pairs.append((p, base))
