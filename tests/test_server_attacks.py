@@ -640,3 +640,31 @@ def test_unrelated_histories_are_refused(gitolite_server: Path, tmp_path: Path) 
     git(work, "checkout", "-q", "main")
     git(work, "merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "Duyệt", f"nop/{TEACHER}/cu")
     refused(push(work, env={"GL_USER": PRINCIPAL}), "history.unrelated")
+
+
+def test_a_tree_bomb_is_refused_in_seconds(clone: Path) -> None:
+    """A few KB of tree objects naming one subtree ten times, six levels deep: a million paths."""
+    import time
+
+    def mktree(entries: str) -> str:
+        return subprocess.run(
+            ["git", "mktree"], cwd=clone, input=entries, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=clone,
+        input="x\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    tree = mktree("".join(f"100644 blob {blob}\tf{i}\n" for i in range(10)))
+    for _ in range(5):
+        tree = mktree("".join(f"040000 tree {tree}\td{i}\n" for i in range(10)))
+    top = git(clone, "rev-parse", "HEAD^{tree}").stdout.strip()
+    listing = git(clone, "ls-tree", top).stdout + f"040000 tree {tree}\tkhac\n"
+    bomb = git(clone, "commit-tree", mktree(listing), "-p", "HEAD", "-m", "bom").stdout.strip()
+    started = time.monotonic()
+    refused(push(clone, f"{bomb}:refs/heads/nop/quan-tri/bom"), "hygiene.tree-too-large")
+    assert time.monotonic() - started < 20

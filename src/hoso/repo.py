@@ -785,3 +785,47 @@ def set_config(root: Path, key: str, values: Sequence[str]) -> None:
     )
     for value in values:
         run_git(root, ["config", "--add", key, value])
+
+
+def tree_shapes(
+    root: Path, commits_: Sequence[str], limit: int, max_depth: int = 64
+) -> dict[str, tuple[int, int]]:
+    """commit id -> (files in its tree, depth), counted without listing the tree.
+
+    A pushed tree may name one small subtree thousands of times over (a "tree bomb": a few KB
+    that `ls-tree -r` unrolls into millions of paths). Counting per distinct tree object, with
+    every count remembered, costs what the distinct objects cost; counting stops at `limit`.
+    """
+    reader = BlobReader(root)
+    shapes: dict[str, tuple[int, int]] = {}
+
+    def shape(tree: str, level: int = 0) -> tuple[int, int]:
+        if tree in shapes:
+            return shapes[tree]
+        if level > max_depth:
+            return limit + 1, level  # deeper than any records layout: no need to look further
+        raw = reader.read(Entry("", "", tree, 0))
+        files, depth, i = 0, 0, 0
+        while i < len(raw) and files <= limit:
+            space = raw.index(b" ", i)
+            nul = raw.index(b"\0", space)
+            mode, oid = raw[i:space], raw[nul + 1 : nul + 21].hex()
+            i = nul + 21
+            if mode in (b"40000", b"040000"):
+                sub_files, sub_depth = shape(oid, level + 1)
+                files += sub_files
+                depth = max(depth, sub_depth + 1)
+            else:
+                files += 1
+        shapes[tree] = (files, depth)
+        return shapes[tree]
+
+    found: dict[str, tuple[int, int]] = {}
+    try:
+        trees = peel_trees(root, commits_)
+        for commit in commits_:
+            if commit in trees:
+                found[commit] = shape(trees[commit])
+    finally:
+        reader.close()
+    return found

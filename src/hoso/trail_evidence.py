@@ -80,7 +80,8 @@ def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
     parents = {c.oid: c.parents for c in history}
     found: dict[str, str] = {}
     for entry in entries:  # oldest first: a commit belongs to the push that first brought it
-        stack = [entry.new] if entry.new in parents else []
+        tip = entry.commit or entry.new
+        stack = [tip] if tip in parents else []
         while stack:
             oid = stack.pop()
             if oid in found or oid not in parents or oid == entry.old:

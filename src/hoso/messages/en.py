@@ -282,6 +282,8 @@ MESSAGES: dict[str, str] = {
     "history.first-parent.fix": "merge the submission branch while on the main branch (git switch main; git merge --no-ff nop/…), then push again",
     "history.unrelated": "commit {commit} brings a history unrelated to the school's repository (an orphan branch, merge --allow-unrelated-histories): its dates and content were never judged",
     "history.unrelated.fix": "branch off the main branch (git switch -c nop/… main), copy the records there and push again",
+    "hygiene.tree-too-large": "the tree of commit {commit} is too large (more than {files} files or deeper than {depth} levels) — the server does not judge such content",
+    "hygiene.tree-too-large.fix": "drop that commit from the branch (git rebase -i, or branch again from the main branch) and push again",
     "hook.refused": "hoso: push refused. Fix the problems above and push again.",
     "install-hook.not-bare": "'{path}' is not a bare git repository — create one with: git init --bare {path}",
     "install-hook.kept-old": "the previous pre-receive hook was kept at {path}",

@@ -295,6 +295,8 @@ MESSAGES: dict[str, str] = {
     "history.first-parent.fix": "merge nhánh nộp vào nhánh chính khi đang đứng trên nhánh chính (git switch main; git merge --no-ff nop/…), rồi push lại",
     "history.unrelated": "commit {commit} đưa vào một lịch sử không chung gốc với kho của trường (nhánh mồ côi, merge --allow-unrelated-histories): ngày tháng và nội dung của nó chưa từng được kiểm tra",
     "history.unrelated.fix": "tạo nhánh từ nhánh chính (git switch -c nop/… main) và chép hồ sơ vào đó, rồi push lại",
+    "hygiene.tree-too-large": "cây thư mục của commit {commit} quá lớn (hơn {files} tệp hoặc sâu hơn {depth} cấp) — máy chủ không xét nội dung như vậy",
+    "hygiene.tree-too-large.fix": "bỏ commit đó khỏi nhánh (git rebase -i hoặc tạo lại nhánh từ nhánh chính) rồi push lại",
     "hook.refused": "hoso: lần push bị từ chối. Sửa các lỗi trên rồi push lại.",
     "install-hook.not-bare": "'{path}' không phải kho Git trần (bare) — tạo bằng: git init --bare {path}",
     "install-hook.kept-old": "hook pre-receive cũ được giữ lại tại {path}",

@@ -108,6 +108,9 @@ def run_range(
         revs = [new, *(["--not", base_tip] if base_tip and base_tip != new else [])]
     # the school's records where `new` forked from the protected branch: other records are drafts
     fork = merge_base(root, [base_tip, new]) if base_tip and base_tip != new else None
+    too_big = _oversized(root, revs, new, ref)
+    if too_big:
+        return Result([], too_big)  # nothing else is read from a tree that size
     source = BlobReader(root)
     try:
         ctx = Context(
@@ -237,6 +240,24 @@ def _in_tree(root: Path, rev: str) -> Callable[[str], bool]:
         return path in paths
 
     return contains
+
+
+MAX_FILES = 500_000  # ten times the largest school hoso is built for, with every record's history
+MAX_DEPTH = 32  # records/<year>/<owner>/<id>/<type>/<file> is 6 deep
+
+
+def _oversized(root: Path, revs: list[str], new: str, ref: str | None) -> list[Finding]:
+    """Every pushed commit's tree within bounds, counted without unrolling it (repo.tree_shapes)."""
+    from hoso.repo import run_git, tree_shapes
+
+    pushed = run_git(root, ["rev-list", *revs]).decode().split() or [new]
+    found = []
+    for oid, (files, depth) in tree_shapes(root, pushed, MAX_FILES, MAX_DEPTH).items():
+        if files > MAX_FILES or depth > MAX_DEPTH:
+            params = {"commit": oid[:10], "files": MAX_FILES, "depth": MAX_DEPTH}
+            found.append(Finding(ref or "HEAD", "hygiene.tree-too-large", ExitCode.MISPLACED, params))
+            break
+    return found
 
 
 def _decision_context(root: Path, authority: str, new: str, ctx: Context) -> None:

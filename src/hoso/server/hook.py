@@ -238,18 +238,33 @@ def post_receive(updates: Sequence[Update], root: Path, env: Mapping[str, str]) 
         conf = settings.load(root)
         account = conf.pusher(env) if conf.pusher_source else None
         person = None
-        authority = next((r for r in conf.protected if r in refs(root)), None)
+        # who the account was in the people.yml the push was judged by: the protected
+        # branch's tip before this push (its old value when the push moved it)
+        before = {u.ref: u.old for u in updates if u.old != ZERO_OID}
+        current = refs(root)
+        authority = next((before.get(r) or current.get(r) for r in conf.protected if r in current), None)
         if account is not None and authority is not None:
             found = person_for_account(load_config(root, CommitSnapshot(root, authority)).people, account)
             person = found.id if found else None
         stamp = pushlog.now()
-        entries = [pushlog.PushEntry(stamp, account, person, u.ref, u.old, u.new) for u in updates]
+        entries = [
+            pushlog.PushEntry(stamp, account, person, u.ref, u.old, u.new, _peeled(root, u.new))
+            for u in updates
+        ]
         if entries:
             pushlog.append(root, entries)
     except HosoError as exc:
         _say(t("hook.log-failed", detail=exc.render()))
         return 1
     return 0
+
+
+def _peeled(root: Path, oid: str) -> str | None:
+    """The commit a pushed tag names (None for a deletion or a commit itself)."""
+    if oid == ZERO_OID:
+        return None
+    commit = peel_commit(root, oid)
+    return commit if commit != oid else None
 
 
 def main(name: str = "pre-receive", stdin: TextIO | None = None, root: Path | None = None) -> int:
@@ -263,6 +278,22 @@ def main(name: str = "pre-receive", stdin: TextIO | None = None, root: Path | No
     except KeyboardInterrupt:
         return int(ExitCode.INTERRUPTED)
     except Exception as exc:  # the pusher sees one line; the server's log keeps the detail
+        _log_error(root or Path.cwd(), name)
         _say(t("hook.internal", kind=type(exc).__name__))
         sys.stderr.flush()
         return int(ExitCode.INTERNAL)
+
+
+ERROR_LOG = "hoso/hook-errors.log"  # inside the bare repository: for the server's admin only
+
+
+def _log_error(root: Path, name: str) -> None:
+    import traceback
+
+    try:
+        path = root / ERROR_LOG
+        path.parent.mkdir(exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {pushlog.now()} {name}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass  # nowhere to write: the refusal itself still stands

@@ -35,9 +35,10 @@ class PushEntry:
     ref: str
     old: str
     new: str
+    commit: str | None = None  # the commit an annotated tag names, when `new` is a tag object
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "version": VERSION,
             "time": self.time,
             "account": self.account,
@@ -46,6 +47,9 @@ class PushEntry:
             "old": self.old,
             "new": self.new,
         }
+        if self.commit:
+            found["commit"] = self.commit
+        return found
 
 
 def append(root: Path, entries: Sequence[PushEntry], *, attempts: int = 5) -> str:
@@ -122,6 +126,7 @@ def read(root: Path, ref: str = REF) -> list[PushEntry]:
                         str(data["ref"]),
                         str(data["old"]),
                         str(data["new"]),
+                        data.get("commit"),
                     )
                 )
             except (ValueError, KeyError, TypeError):
