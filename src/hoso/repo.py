@@ -562,10 +562,16 @@ def first_parent_line(root: Path, revs: Sequence[str]) -> set[str]:
     return set(raw.split())
 
 
-def diff_entries(root: Path, old: str | None, new: str, prefix: str) -> list[Entry]:
-    """Entries of `new`'s tree under `prefix` that differ from `old` (all of them if old is None)."""
+def diff_entries(
+    root: Path, old: str | None, new: str, prefix: str, listed: list[Entry] | None = None
+) -> list[Entry]:
+    """Entries of `new`'s tree under `prefix` that differ from `old` (all of them if old is None).
+
+    `listed`: `new`'s entries under `prefix` when the caller already has them.
+    """
+    listed = listed if listed is not None else tree_entries(root, new, prefix)
     if old is None:
-        return tree_entries(root, new, prefix)
+        return listed
     raw = run_git(root, ["diff-tree", "-r", "-z", "--no-renames", old, new, "--", prefix])
     changed: set[str] = set()
     tokens = raw.split(b"\0")
@@ -573,7 +579,7 @@ def diff_entries(root: Path, old: str | None, new: str, prefix: str) -> list[Ent
         meta = tokens[i].decode()
         if meta.startswith(":") and not meta.rstrip().endswith("D"):
             changed.add(tokens[i + 1].decode("utf-8", "surrogateescape"))
-    return [e for e in tree_entries(root, new, prefix) if e.path in changed]
+    return [e for e in listed if e.path in changed]
 
 
 # ---- backup and restore: locate, bundle, peel, fsck (used by hoso.ops.backup) ---------------

@@ -111,21 +111,24 @@ def run_range(
     too_big = _oversized(root, revs, new, ref)
     if too_big:
         return Result([], too_big)  # nothing else is read from a tree that size
+    new_records = tree_entries(root, new, RECORDS_DIR)
     source = BlobReader(root)
     try:
         ctx = Context(
             config=config,
             source=source,
             cache=cache,
-            all_paths=frozenset(e.path for e in tree_entries(root, new, RECORDS_DIR)),
+            all_paths=frozenset(e.path for e in new_records),
             allow_pending=not protected,
             tree=CommitSnapshot(root, new),
         )
         accepted = {e.path for e in tree_entries(root, fork, RECORDS_DIR)} if fork else set()
         ctx.memo["accepted"] = accepted
         _decision_context(root, authority, new, ctx)
-        result = run((Subject(e) for e in diff_entries(root, old or fork, new, RECORDS_DIR)), ctx)
-        result.findings.extend(tree_findings(root, new, ctx))
+        result = run(
+            (Subject(e) for e in diff_entries(root, old or fork, new, RECORDS_DIR, new_records)), ctx
+        )
+        result.findings.extend(tree_findings(root, new, ctx, since=None if founding else authority))
         if authority != new and _changes_config(root, authority, new):
             result.findings.extend(_new_config_findings(root, new))
         _judge_history(
@@ -326,10 +329,25 @@ def _new_config_findings(root: Path, new: str) -> list[Finding]:
     return []
 
 
-def tree_findings(root: Path, rev: str, ctx: Context) -> list[Finding]:
-    """Rules on the tree as a whole: .gitattributes that would convert records on checkout."""
-    from hoso.repo import tree_entries
+def tree_findings(root: Path, rev: str, ctx: Context, since: str | None = None) -> list[Finding]:
+    """Rules on the tree as a whole: .gitattributes that would convert records on checkout.
+
+    With `since` (the authority), only the attribute files changed since then are read: the
+    others were judged when they came.
+    """
+    from hoso.repo import run_git, tree_entries
     from hoso.rules.attributes import check_attributes
 
-    entries = [e for e in tree_entries(root, rev) if e.path.rsplit("/", 1)[-1] == ".gitattributes"]
+    def named(path: str) -> bool:
+        return path.rsplit("/", 1)[-1] == ".gitattributes"
+
+    if since is None:
+        entries = [e for e in tree_entries(root, rev) if named(e.path)]
+    else:
+        raw = run_git(root, ["diff-tree", "-r", "-z", "--name-only", "--no-renames", since, rev])
+        changed = [p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p]
+        wanted = [p for p in changed if named(p)]
+        entries = [e for e in tree_entries(root, rev, wanted[0]) if named(e.path)] if len(wanted) == 1 else []
+        if len(wanted) > 1:
+            entries = [e for e in tree_entries(root, rev) if e.path in set(wanted)]
     return list(check_attributes(entries, ctx))
