@@ -2,13 +2,15 @@
 """Server hook benchmark: `python bench/bench_push.py --records 10000 --push 200`.
 
 A synthetic school of N records (bench/gen_repo.py) is cloned bare twice: one with hoso's
-pre-receive hook, one with a hook that runs `true` (the baseline: what any hook costs). The same
-push of P new records goes to both; also `hoso check --range` alone on that range.
+hooks (pre-receive judges, post-receive writes the push log), one with a pre-receive hook that
+runs `true` (the baseline: what any hook costs). The same push of P new records goes to both;
+also `hoso check --range` alone on that range.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -35,6 +37,9 @@ def timed_push(work: Path, bare: Path) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # no automatic `gc` anywhere (a commit of 10,000 files, a push): it would run, partly in the
+    # background, during the timings and race the clean-up of the temporary folders
+    os.environ.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "gc.auto", "GIT_CONFIG_VALUE_0": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10000)
     parser.add_argument("--push", type=int, default=200)
@@ -48,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("hoso", "true"):
             bare = base / f"{name}.git"
             subprocess.run([*GIT, "clone", "-q", "--bare", str(seed), str(bare)], check=True)
+            # no background `gc --auto` after a push: it would outlive the timing and the folder
+            subprocess.run([*GIT, "config", "receive.autogc", "false"], cwd=bare, check=True)
             if name == "hoso":
                 assert hoso(["install-server-hook", str(bare)]) == 0
             else:
