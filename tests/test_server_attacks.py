@@ -668,3 +668,17 @@ def test_a_tree_bomb_is_refused_in_seconds(clone: Path) -> None:
     started = time.monotonic()
     refused(push(clone, f"{bomb}:refs/heads/nop/quan-tri/bom"), "hygiene.tree-too-large")
     assert time.monotonic() - started < 20
+
+
+def test_a_local_replacement_cannot_whitewash_a_blob(clone: Path, capsys) -> None:
+    """A replace ref in a clone makes git show a valid PDF for a junk blob: hoso reads the junk,
+    and never caches a 'valid' verdict under the junk blob's id."""
+    (clone / JUNK).write_bytes(HTML_AS_PDF)
+    commit(clone, "thêm hồ sơ")
+    junk = git(clone, "rev-parse", f"HEAD:{JUNK}").stdout.strip()
+    valid = git(clone, "rev-parse", f"HEAD:{APPROVED}").stdout.strip()
+    git(clone, "replace", junk, valid)
+    for _ in range(2):  # the second run reads the evidence cache the first one wrote
+        capsys.readouterr()
+        assert main(["-C", str(clone), "check", "--all"]) == ExitCode.FORMAT
+        assert "format.not-pdf" in capsys.readouterr().out
