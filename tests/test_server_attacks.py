@@ -20,6 +20,7 @@ from servers import (
     HEAD,
     PRINCIPAL,
     TEACHER,
+    VICE,
     clone_as,
     commit,
     countersign,
@@ -682,3 +683,37 @@ def test_a_local_replacement_cannot_whitewash_a_blob(clone: Path, capsys) -> Non
         capsys.readouterr()
         assert main(["-C", str(clone), "check", "--all"]) == ExitCode.FORMAT
         assert "format.not-pdf" in capsys.readouterr().out
+
+
+def test_a_principal_whose_term_ended_cannot_appoint_only_the_authority_can(
+    tmp_path: Path, isolated_env: Path
+) -> None:
+    """The outgoing principal's term is over in people.yml: his pushes prove nothing any more;
+    the supervising authority's officer (role co-quan-quan-ly) appoints the new principal."""
+
+    def term_over(seed: Path) -> None:
+        people = seed / "people.yml"
+        text = people.read_text(encoding="utf-8")
+        text = text.replace(
+            "      - role: hieu-truong\n        from: 2018-08-01\n",
+            "      - role: hieu-truong\n        from: 2018-08-01\n        until: 2025-07-31\n",
+            1,
+        )
+        officer = (
+            "  - id: can-bo-phong\n    name: Cán bộ Phòng Văn hóa – Xã hội\n"
+            "    roles:\n      - role: co-quan-quan-ly\n        from: 2020-01-01\n"
+        )
+        text = text.replace("people:\n", "people:\n" + officer, 1)
+        people.write_text(text, encoding="utf-8")
+
+    bare = demo_server(tmp_path, hook_args=["--pusher", "gitolite"], edit_seed=term_over)
+    work = clone_as(bare, tmp_path / "work")
+    people = work / "people.yml"
+    marker = f"  - id: {VICE}\n"
+    text = people.read_text(encoding="utf-8")
+    roles_at = text.index("    roles:\n", text.index(marker)) + len("    roles:\n")
+    extra = "      - role: hieu-truong\n        from: 2025-08-01\n"
+    people.write_text(text[:roles_at] + extra + text[roles_at:], encoding="utf-8")
+    commit(work, "bổ nhiệm hiệu trưởng mới")
+    refused(push(work, env={"GL_USER": PRINCIPAL}), "hook.pusher-not-approver")  # no role today
+    accepted(push(work, env={"GL_USER": "can-bo-phong"}))

@@ -28,7 +28,7 @@ from hoso.messages import t
 from hoso.repo import ZERO_OID, CommitSnapshot, is_ancestor, object_types, peel_commit, refs
 from hoso.rules import engine
 from hoso.server import pushlog, settings
-from hoso.server.identity import APPROVER_ROLES, holds, person_for_account, submission_owner
+from hoso.server.identity import APPROVER_ROLES, GOVERNOR_ROLES, holds, person_for_account, submission_owner
 from hoso.server.proofs import governance_check
 
 HOOK_TEMPLATE = """#!{python}
@@ -161,7 +161,7 @@ class PreReceive:
         """Who pushes what, where the server knows the pusher."""
         if pusher is None:
             return
-        if holds(pusher, APPROVER_ROLES, self.today):
+        if holds(pusher, APPROVER_ROLES | GOVERNOR_ROLES, self.today):
             return  # approvers merge into main, counter-sign and reject on submission branches
         if protected:
             raise Refusal("hook.pusher-not-approver", ExitCode.HISTORY, ref=u.ref, person=pusher.id)
