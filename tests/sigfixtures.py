@@ -21,11 +21,13 @@ This is a plain helper module (no fixtures): tests/conftest.py belongs to other 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -373,3 +375,68 @@ def truncate_contents(data: bytes) -> bytes:
 
 def append_garbage(data: bytes) -> bytes:
     return data + b"\n% appended after signing\n1 0 obj (x) endobj\n"
+
+
+def retimed(data: bytes, tsa_issuer_cert: Path, tsa_issuer_key: Path) -> bytes:
+    """`data` cut after its first signature, with a fresh RFC 3161 signature-timestamp token added
+    to that signature's unsigned attributes: the signed bytes, the signature value and the
+    /ByteRange stay; the token's time is now. The TSA is issued at test time by the given CA,
+    standing for any public TSA under a trusted root: it timestamps any bytes for anyone."""
+    import asyncio
+    import datetime as dt
+
+    from asn1crypto import cms
+    from asn1crypto import keys as akeys
+    from asn1crypto import x509 as ax509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    ca_cert = x509.load_pem_x509_certificate(tsa_issuer_cert.read_bytes())
+    ca_key = serialization.load_pem_private_key(tsa_issuer_key.read_bytes(), None)
+    key = rsa.generate_private_key(65537, 2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA công cộng (thử)")]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    tsa_cert = ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    tsa_key = akeys.PrivateKeyInfo.load(
+        key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    found = re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)
+    assert found is not None
+    _, hole_start, hole_end, tail = (int(g) for g in found.groups())
+    data = data[: hole_end + tail]
+    hole = data[hole_start + 1 : hole_end - 1]
+    der = bytes.fromhex(hole.decode())
+    info = cms.ContentInfo.load(der, strict=False)
+    info = cms.ContentInfo.load(der[: len(info.dump())])
+    signer_info = info["content"]["signer_infos"][0]
+    stamper = DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=[])
+    digest = hashlib.sha256(signer_info["signature"].native).digest()
+    token = asyncio.run(stamper.async_timestamp(digest, "sha256"))
+    signer_info["unsigned_attrs"] = cms.CMSAttributes(
+        [{"type": "signature_time_stamp_token", "values": [token]}]
+    )
+    new = info.dump(force=True).hex().encode()
+    assert len(new) <= len(hole)
+    return data[: hole_start + 1] + new + b"0" * (len(hole) - len(new)) + data[hole_end - 1 :]

@@ -331,7 +331,8 @@ def test_git_processes_do_not_grow_with_history(
         ("--person", "giao-vien-0001"),
     ):
         few, many = _git_processes(small_root, trace, *args), _git_processes(big_root, trace, *args)
-        assert few == many, (args, few, many)
+        # equal up to the lazily started readers (a cache that already knows every blob starts none)
+        assert abs(few - many) <= 2, (args, few, many)
         # log, cat-file (messages), diff-tree, sizes, notes refs, the push log, verdicts: a
         # constant handful, whatever the length of the history
         assert 2 <= many <= 10, (args, many)

@@ -11,6 +11,7 @@ Controls (pushes that must still be accepted) sit next to the attacks they bound
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -717,3 +718,53 @@ def test_a_principal_whose_term_ended_cannot_appoint_only_the_authority_can(
     commit(work, "bổ nhiệm hiệu trưởng mới")
     refused(push(work, env={"GL_USER": PRINCIPAL}), "hook.pusher-not-approver")  # no role today
     accepted(push(work, env={"GL_USER": "can-bo-phong"}))
+
+
+def test_an_old_signature_given_a_fresh_timestamp_is_no_decision(
+    gitolite_server: Path, tmp_path: Path
+) -> None:
+    """A tổ trưởng cuts an approved record after the principal's signature and has a public TSA
+    timestamp that old signature value today: the token bounds the signature from above only,
+    and the signature value is already in the repository."""
+    from conftest import REPO_ROOT
+    from sigfixtures import retimed
+
+    pki = REPO_ROOT / "scripts/demo_pki"
+    work = clone_as(gitolite_server, tmp_path / "work", HEAD)
+    now = {"GIT_COMMITTER_DATE": datetime.now(UTC).replace(microsecond=0).isoformat()}
+    git(work, "commit", "-q", "--allow-empty", "-m", "việc thường ngày")
+    accepted(push(work, env={**now, "GL_USER": HEAD}))  # the push log's floor is today
+    (work / "quyet-dinh").mkdir()
+    decision = retimed(
+        (work / APPROVED).read_bytes(), pki / "intermediate-ca.pem", pki / "intermediate-ca.key.pem"
+    )
+    (work / "quyet-dinh/qd-01.pdf").write_bytes(decision)
+    _make_head_of_group(work, TEACHER)
+    commit(work, "bổ nhiệm\n\nQuyet-dinh: quyet-dinh/qd-01.pdf")
+    refused(push(work, env={**now, "GL_USER": HEAD}), "history.governance-unproven")
+
+
+def test_a_copy_of_a_counter_signature_committed_on_main_is_no_evidence(
+    gitolite_server: Path, tmp_path: Path, capsys
+) -> None:
+    """The principal counter-signs straight on main (no approval merge); a tổ trưởng copies those
+    bytes under another name and merges them with `Duyet-boi: <principal>`: the signature value
+    first appeared on main, not in what the approval brought."""
+    boss = clone_as(gitolite_server, tmp_path / "boss", PRINCIPAL)
+    countersign(boss, APPROVED)
+    commit(boss, "Hiệu trưởng ký bổ sung")
+    accepted(push(boss, env={"GL_USER": PRINCIPAL}))
+    work = clone_as(gitolite_server, tmp_path / "work", HEAD)
+    copy = APPROVED.replace(".pdf", "-ban-2.pdf")
+    git(work, "checkout", "-q", "-b", f"nop/{HEAD}/ban-2")
+    (work / copy).write_bytes((work / APPROVED).read_bytes())
+    commit(work, "bản 2")
+    accepted(push(work, f"nop/{HEAD}/ban-2", env={"GL_USER": HEAD}))
+    git(work, "checkout", "-q", "main")
+    git(work, "merge", "-q", "--no-ff", "-m", f"Duyệt\n\nDuyet-boi: {PRINCIPAL}", f"nop/{HEAD}/ban-2")
+    accepted(push(work, env={"GL_USER": HEAD}))
+    git(work, "fetch", "-q", "origin", pushlog.FETCH_REFSPEC)
+    (event,) = [e for e in _log(capsys, work) if e["kind"] == "duyet"]
+    assert {"kind": "chu-ky-so", "person": PRINCIPAL} not in event["evidence"]
+    assert event["claimed_only"] == [PRINCIPAL]
+    assert {"kind": "nguoi-day", "person": HEAD} in event["evidence"]  # who really pushed it

@@ -408,7 +408,8 @@ def commits(
     # they are read from the raw commit objects, whose layout git fixes (one cat-file process).
     fmt = "%H%x1f%P%x1f%cI" + ("%x1f%G?%x1f%GS" if signers else "")
     config = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}"] if signers else []
-    args = [*config, "log", "--reverse", f"--format={fmt}"]
+    # topological: a parent always before its children, whatever dates the commits claim
+    args = [*config, "log", "--reverse", "--topo-order", f"--format={fmt}"]
     if since:
         args.append(f"--since={since}")
     raw = run_git(root, [*args, *revs]).decode("utf-8", "replace")

@@ -81,6 +81,12 @@ def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
     found: dict[str, str] = {}
     for entry in entries:  # oldest first: a commit belongs to the push that first brought it
         tip = entry.commit or entry.new
+        if entry.old == ZERO_OID:
+            # a new ref: what it was based on may predate the log (never pushed through it),
+            # so only its tip is known to have come with this push
+            if tip in parents:
+                found.setdefault(tip, str(entry.person))
+            continue
         stack = [tip] if tip in parents else []
         while stack:
             oid = stack.pop()
@@ -91,48 +97,12 @@ def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
     return found
 
 
-SignatureKey = tuple[str, str]  # (certificate fingerprint, signing time): one act of signing
-
-
-def _keys(verdict: dict[str, Any], person: str | None = None) -> set[SignatureKey]:
-    return {
-        (str(s.get("fingerprint")), str(s.get("claimed_time") or s.get("timestamp_time")))
-        for s in verdict.get("signatures", [])
-        if s.get("integrity") and s.get("trusted") and (person is None or s.get("person") == person)
-    }
-
-
 def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], config: Config | None) -> None:
-    """Fill `proofs` and `claims` of every event.
-
-    A counter-signature proves an approval only when it is a new act of signing: a signature
-    already seen earlier in history (in the version before, in a record of the founding commit,
-    in anything an earlier approval brought) may have been copied along with the bytes.
-    """
+    """Fill `proofs` and `claims` of every event."""
     by_oid = {c.oid: c for c in history}
     pushed = pushers(root, history)
     wanted = [e for e in events if e.kind == "duyet" and e.claimed_ids and not e.via_note]
-    roots = [ch.new_oid for c in history if not c.parents for ch in c.changes if is_record_area(ch.path)]
-    pairs = {id(e): _merged_blobs(e, by_oid) for e in wanted}
-    blobs = set(roots) | {oid for p in pairs.values() for pair in p for oid in pair if oid != ZERO_OID}
-    verdicts = _verdicts(root, blobs, history, config) if wanted else {}
-    signed_by: dict[int, set[str]] = {}
-    seen: set[SignatureKey] = set()
-    for oid in roots:
-        seen |= _keys(verdicts.get(oid, {}))
-    order = {c.oid: n for n, c in enumerate(history)}  # git's order: parents before children
-    for event in sorted(wanted, key=lambda e: order.get(e.commit, -1)):
-        fresh: set[SignatureKey] = set()
-        for old, new in pairs[id(event)]:
-            before = _keys(verdicts.get(old, {})) if old != ZERO_OID else set()
-            fresh |= _keys(verdicts.get(new, {})) - before - seen
-            seen |= before | _keys(verdicts.get(new, {}))
-        signed_by[id(event)] = {
-            person
-            for person in event.claimed_ids
-            for old, new in pairs[id(event)]
-            if _keys(verdicts.get(new, {}), person) & fresh
-        }
+    signed_by = _signature_evidence(root, wanted, history, by_oid, config) if wanted else {}
     for event in events:
         commit = by_oid.get(event.commit)
         proofs: list[Proof] = []
@@ -144,6 +114,103 @@ def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], confi
         event.proofs = proofs
         proven = {p.person for p in proofs}
         event.claims = [p for p in event.claimed_ids if p not in proven]
+
+
+def _signature_evidence(
+    root: Path,
+    wanted: Sequence[Event],
+    history: Sequence[Commit],
+    by_oid: dict[str, Commit],
+    config: Config | None,
+) -> dict[int, set[str]]:
+    """Approval event -> the named approvers whose signature in a record it brought is a new act
+    of signing: a signature value whose first appearance in history is in a commit the approval
+    brought. A value that was anywhere earlier (the version before, a direct commit on main, the
+    founding commit) may have been copied along with the bytes, and proves nothing."""
+    pairs = {id(e): _merged_blobs(e, by_oid) for e in wanted}
+    verdicts = _verdicts(root, {new for p in pairs.values() for _, new in p}, history, config)
+    record_blobs = [
+        (c.oid, ch.new_oid)
+        for c in history
+        for ch in c.changes
+        if is_record_area(ch.path) and ch.new_oid != ZERO_OID
+    ]
+    values = _signature_keys(root, {oid for _, oid in record_blobs})
+    first_seen: dict[str, str] = {}
+    for commit, blob in record_blobs:  # history is in topological order: parents first
+        for key in values.get(blob, {}).values():
+            first_seen.setdefault(key, commit)
+    brought = _brought(history)
+    found: dict[int, set[str]] = {}
+    for event in wanted:
+        mine = brought.get(event.commit, set()) | {event.commit}
+        found[id(event)] = {
+            str(s["person"])
+            for _, new in pairs[id(event)]
+            for s in verdicts.get(new, {}).get("signatures", [])
+            if s.get("person") in event.claimed_ids
+            and s.get("integrity")
+            and s.get("trusted")
+            and first_seen.get(values.get(new, {}).get(tuple(s.get("byte_range") or ()), "")) in mine
+        }
+    return found
+
+
+def _brought(history: Sequence[Commit]) -> dict[str, set[str]]:
+    """Merge commit -> the commits it brought (reachable from its other parents, not from the
+    first parent), for every merge, in one pass over the graph already read."""
+    by_oid = {c.oid: c for c in history}
+    has_child = {p for c in history for p in c.parents}
+    claimed: set[str] = set()
+    for tip in (c.oid for c in history if c.oid not in has_child):
+        oid: str | None = tip
+        while oid is not None and oid in by_oid and oid not in claimed:  # each ref's own line
+            claimed.add(oid)
+            parents = by_oid[oid].parents
+            oid = parents[0] if parents else None
+    brought: dict[str, set[str]] = {}
+    for c in history:  # oldest first: a merge inside a submission is processed before its outer one
+        if len(c.parents) < 2:
+            continue
+        got: set[str] = set()
+        stack = list(c.parents[1:])
+        while stack:
+            oid = stack.pop()
+            if oid in claimed or oid not in by_oid:
+                continue
+            claimed.add(oid)
+            got.add(oid)
+            stack.extend(by_oid[oid].parents)
+        brought[c.oid] = got
+    return brought
+
+
+def _signature_keys(root: Path, blobs: set[str]) -> dict[str, dict[tuple[int, ...], str]]:
+    """blob id -> {byte range: digest of that signature's value}, cached by blob id."""
+    import hashlib
+
+    from hoso.evidence import EvidenceCache
+    from hoso.pdf.structure import signature_values
+    from hoso.repo import BlobReader, Entry
+
+    found: dict[str, dict[tuple[int, ...], str]] = {}
+    source = BlobReader(root)
+    cache = EvidenceCache(root)
+    try:
+        for oid in sorted(blobs):
+            cached = cache.get("signature-values", oid, "v1")
+            if cached is None:
+                with suppress(HosoError):
+                    data = source.read(Entry("", "", oid, 0))
+                    values = signature_values(data) if b"/ByteRange" in data else {}
+                    cached = {"keys": [[*r, hashlib.sha256(v).hexdigest()[:32]] for r, v in values.items()]}
+                    cache.put("signature-values", oid, "v1", cached)
+            for item in (cached or {}).get("keys", []):
+                found.setdefault(oid, {})[tuple(item[:4])] = str(item[4])
+    finally:
+        source.close()
+        cache.close()
+    return found
 
 
 def _merged_blobs(event: Event, by_oid: dict[str, Commit]) -> list[tuple[str, str]]:

@@ -1,9 +1,14 @@
-"""Is this blob a real, readable, unencrypted PDF? Judged by content, never by extension."""
+"""Is this blob a real, readable, unencrypted PDF? Judged by content, never by extension.
+
+Also where a PDF's signature values are read raw (no validation): what identifies an act of
+signing when a signature is copied from one file into another.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -91,3 +96,36 @@ def examine(data: bytes) -> FormatFacts:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]
+
+
+def signature_value(data: bytes, byte_range: list[int]) -> bytes | None:
+    """The signer's signature value inside a PDF signature's CMS /Contents, or None.
+
+    Not the tail of /Contents: unsigned attributes (a timestamp token anyone can add over an
+    old signature) come after the value, so only the value itself identifies the act of signing.
+    """
+    from asn1crypto import cms
+
+    if len(byte_range) != 4 or byte_range[2] - 1 > len(data):
+        return None
+    digits = data[byte_range[1] + 1 : byte_range[2] - 1]
+    try:
+        info = cms.ContentInfo.load(bytes.fromhex(digits.decode("ascii")), strict=False)
+        value = info["content"]["signer_infos"][0]["signature"].native
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    return value if isinstance(value, bytes) and len(value) >= 32 else None
+
+
+BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def signature_values(data: bytes) -> dict[tuple[int, ...], bytes]:
+    """Every signature's /ByteRange -> its signature value, read without validating anything."""
+    found: dict[tuple[int, ...], bytes] = {}
+    for match in BYTE_RANGE.finditer(data):
+        byte_range = tuple(int(g) for g in match.groups())
+        value = signature_value(data, list(byte_range))
+        if value is not None:
+            found[byte_range] = value
+    return found

@@ -6,9 +6,11 @@
   decision, even under a new name);
 - signed, validly and by a trusted certificate, by someone holding one of the roles both when
   signing and today;
-- carrying a signature that appears nowhere in the authority's tree (its bytes are searched
-  for: a signature lifted from an approved record, re-wrapped in a new revision, is found);
-- signed no earlier than the repository last changed: after the latest push the server logged (its push
+- carrying a signature value that appears nowhere in the authority's tree (searched for as
+  hex: a signature lifted from an approved record, re-wrapped in a new revision or given a
+  fresh timestamp token, is found);
+- signed (by the signer's own signed time, not a timestamp token) no earlier than the
+  repository last changed: after the latest push the server logged (its push
   log), or after the authority's commit where there is no log. A principal's signature lifted
   from any earlier record is older than that, so copying one forges nothing.
 
@@ -53,14 +55,16 @@ def _after(moment: str | None, floor: str | None) -> bool:
 
 
 def _seen_before(data: bytes, byte_range: list[int], ctx: Context) -> bool:
-    """Is this signature (the tail of its /Contents hex: the signature value) already in the
-    repository? Unknown shapes count as seen: when in doubt, no proof."""
-    if len(byte_range) != 4 or SEEN not in ctx.memo:
-        return SEEN in ctx.memo
-    hex_digits = data[byte_range[1] + 1 : byte_range[2] - 1].rstrip(b"0").decode("ascii", "replace")
-    if len(hex_digits) < 128:
+    """Is this signature value already in the authority's tree (hex, either case)? Unknown
+    shapes count as seen: when in doubt, no proof."""
+    if SEEN not in ctx.memo:
+        return False
+    from hoso.pdf.structure import signature_value
+
+    value = signature_value(data, byte_range)
+    if value is None:
         return True
-    return bool(ctx.memo[SEEN](hex_digits[-128:]))
+    return bool(ctx.memo[SEEN](value[-64:].hex()))
 
 
 def signer(named: str, step: Step, ctx: Context, roles: frozenset[str], today: date) -> str | None:
@@ -82,7 +86,9 @@ def signer(named: str, step: Step, ctx: Context, roles: frozenset[str], today: d
             and person is not None
             and any(r.role in roles for r in sig.roles)
             and any(a.role in roles and a.active_on(today) for a in person.roles)
-            and _after(sig.timestamp_time or sig.claimed_time, floor)
+            # the signer's own signed time: a timestamp token only bounds a signature from above
+            # (anyone can have an old signature value timestamped today)
+            and _after(sig.claimed_time, floor)
             and not _seen_before(data, sig.byte_range, ctx)
         ):
             return person.id
