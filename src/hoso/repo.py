@@ -12,6 +12,7 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
@@ -422,16 +423,6 @@ def commits(
         signed = fields[3:5] if signers and len(fields) >= 5 else ["", ""]
         signer = signed[1].strip() or None if signed[0] == "G" else None
         found.append(Commit(oid, parents.split(), date, "", "", [], "", "", signer))
-    reader = BlobReader(root)
-    try:
-        for c in found:
-            c.author, c.email, c.message = _author_and_message(reader.read(Entry("", "", c.oid, 0)))
-        if notes and found:
-            texts = _notes(root, reader)
-            for c in found:
-                c.notes = "\n".join(texts.get(c.oid, []))
-    finally:
-        reader.close()
     if not found:
         return found
     by_oid = {c.oid: c for c in found}
@@ -439,27 +430,60 @@ def commits(
     lines = [c.oid for c in found if len(c.parents) <= 1]
     if merge_changes:
         lines += [f"{c.oid} {c.parents[0]}" for c in found if len(c.parents) > 1]
-    if lines:
-        out = run_git(
+    # the commit objects and the changes come from two git processes running side by side
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        raw_future = pool.submit(read_objects, root, [c.oid for c in found])
+        diff_future = pool.submit(
+            run_git,
             root,
             ["diff-tree", "--stdin", "-r", "-z", "--root", "--no-renames"],
             input_bytes="".join(line + "\n" for line in lines).encode(),
         )
-        tokens = out.split(b"\0")
-        current: Commit | None = None
-        i = 0
-        while i < len(tokens):
-            tok = tokens[i].decode("utf-8", "surrogateescape")
-            if tok.startswith(":"):
-                old_mode, new_mode, old_oid, new_oid, status = tok[1:].split()
-                path = tokens[i + 1].decode("utf-8", "surrogateescape")
-                if current is not None:
-                    current.changes.append(Change(status[0], path, old_oid, new_oid, old_mode, new_mode))
-                i += 2
-                continue
-            if tok.strip() in by_oid:
-                current = by_oid[tok.strip()]
-            i += 1
+        raw_commits, out = raw_future.result(), diff_future.result()
+    for c in found:
+        c.author, c.email, c.message = _author_and_message(raw_commits.get(c.oid, b""))
+    if notes:
+        reader = BlobReader(root)
+        try:
+            texts = _notes(root, reader)
+        finally:
+            reader.close()
+        for c in found:
+            c.notes = "\n".join(texts.get(c.oid, []))
+    tokens = out.split(b"\0")
+    current: Commit | None = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i].decode("utf-8", "surrogateescape")
+        if tok.startswith(":"):
+            old_mode, new_mode, old_oid, new_oid, status = tok[1:].split()
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            if current is not None:
+                current.changes.append(Change(status[0], path, old_oid, new_oid, old_mode, new_mode))
+            i += 2
+            continue
+        if tok.strip() in by_oid:
+            current = by_oid[tok.strip()]
+        i += 1
+    return found
+
+
+def read_objects(root: Path, oids: Sequence[str]) -> dict[str, bytes]:
+    """Raw contents of many objects in one `cat-file --batch` call, all requests sent at once."""
+    if not oids:
+        return {}
+    out = run_git(root, ["cat-file", "--batch"], input_bytes="".join(o + "\n" for o in oids).encode())
+    found: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3:
+            continue  # "<oid> missing"
+        size = int(header[2])
+        found[header[0].decode()] = out[pos : pos + size]
+        pos += size + 1
     return found
 
 

@@ -129,6 +129,13 @@ def _signature_evidence(
     founding commit) may have been copied along with the bytes, and proves nothing."""
     pairs = {id(e): _merged_blobs(e, by_oid) for e in wanted}
     verdicts = _verdicts(root, {new for p in pairs.values() for _, new in p}, history, config)
+    if not any(
+        s.get("person") in e.claimed_ids
+        for e in wanted
+        for _, new in pairs[id(e)]
+        for s in verdicts.get(new, {}).get("signatures", [])
+    ):
+        return {}  # no approver signed anything the approvals brought: nothing to date
     record_blobs = [
         (c.oid, ch.new_oid)
         for c in history
