@@ -105,3 +105,11 @@ def sign_as(work: Path, rel: str, person: str, role: str) -> None:
 def countersign(work: Path, rel: str) -> None:
     """The demo hiệu trưởng signs `rel` in the clone `work`, as an approver would."""
     sign_as(work, rel, PRINCIPAL, "hieu-truong")
+
+
+def add_to_person(people_yml: Path, person: str, lines: str) -> None:
+    """Insert `lines` (already indented) right after `person`'s `- id:` line in a people.yml."""
+    text = people_yml.read_text(encoding="utf-8")
+    marker = f"  - id: {person}\n"
+    at = text.index(marker) + len(marker)
+    people_yml.write_text(text[:at] + lines + text[at:], encoding="utf-8")

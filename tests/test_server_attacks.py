@@ -22,6 +22,7 @@ from servers import (
     PRINCIPAL,
     TEACHER,
     VICE,
+    add_to_person,
     clone_as,
     commit,
     countersign,
@@ -252,11 +253,7 @@ def _ssh_key(tmp_path: Path, name: str) -> tuple[Path, str]:
 
 
 def _with_ssh_key(seed: Path, person: str, public: str) -> None:
-    people = seed / "people.yml"
-    text = people.read_text(encoding="utf-8")
-    marker = f"  - id: {person}\n"
-    at = text.index(marker) + len(marker)
-    people.write_text(text[:at] + f'    ssh_keys: ["{public}"]\n' + text[at:], encoding="utf-8")
+    add_to_person(seed / "people.yml", person, f'    ssh_keys: ["{public}"]\n')
 
 
 def test_a_merge_signed_with_the_principals_listed_key_is_proof(tmp_path: Path, isolated_env: Path) -> None:
@@ -408,11 +405,7 @@ def test_forge_pusher_variables_and_accounts(
     tmp_path: Path, isolated_env: Path, server_kind: str, variable: str
 ) -> None:
     def account(seed: Path) -> None:
-        people = seed / "people.yml"
-        text = people.read_text(encoding="utf-8")
-        marker = f"  - id: {HEAD}\n"
-        at = text.index(marker) + len(marker)
-        people.write_text(text[:at] + "    accounts: [thay-an]\n" + text[at:], encoding="utf-8")
+        add_to_person(seed / "people.yml", HEAD, "    accounts: [thay-an]\n")
 
     bare = demo_server(tmp_path, hook_args=["--pusher", server_kind], edit_seed=account)
     work = clone_as(bare, tmp_path / "work")
@@ -519,13 +512,8 @@ def test_a_reverse_merge_cannot_make_another_history_main(gitolite_server: Path,
 def test_people_yml_cannot_give_one_account_to_two_people(tmp_path: Path, isolated_env: Path) -> None:
     seed = tmp_path / "seed"
     seed_demo(seed)
-    people = seed / "people.yml"
-    text = people.read_text(encoding="utf-8")
     for person in (TEACHER, PRINCIPAL):
-        marker = f"  - id: {person}\n"
-        at = text.index(marker) + len(marker)
-        text = text[:at] + "    accounts: [chung]\n    ssh_keys: [khong-phai-khoa]\n" + text[at:]
-    people.write_text(text, encoding="utf-8")
+        add_to_person(seed / "people.yml", person, "    accounts: [chung]\n    ssh_keys: [khong-phai-khoa]\n")
     run = run_subprocess(["validate-config"], cwd=seed)
     assert run.code == ExitCode.CONFIG
     assert "chung" in run.out + run.err and "khong-phai-khoa" in run.out + run.err
@@ -598,11 +586,7 @@ def test_an_account_name_equal_to_a_person_id_is_not_that_person_when_accounts_a
     tmp_path: Path, isolated_env: Path
 ) -> None:
     def account(seed: Path) -> None:
-        people = seed / "people.yml"
-        text = people.read_text(encoding="utf-8")
-        marker = f"  - id: {PRINCIPAL}\n"
-        at = text.index(marker) + len(marker)
-        people.write_text(text[:at] + "    accounts: [thay-hai]\n" + text[at:], encoding="utf-8")
+        add_to_person(seed / "people.yml", PRINCIPAL, "    accounts: [thay-hai]\n")
 
     bare = demo_server(tmp_path, hook_args=["--pusher", "forgejo"], edit_seed=account)
     work = clone_as(bare, tmp_path / "work")

@@ -395,8 +395,9 @@ def commits(
 ) -> list[Commit]:
     """Commits selected by `revs` (e.g. ["A..B"] or [new, "--not", "--all"]), oldest first.
 
-    Two git calls whatever the number of commits: one `log` for the metadata, one
-    `diff-tree --stdin` for every commit's changes against its first parent.
+    Three git calls whatever the number of commits: one `log` for ids, parents and dates, one
+    `cat-file --batch` for the commit objects, one `diff-tree --stdin` for every commit's
+    changes against its first parent.
 
     `since` is passed to git as `--since` (committer date). With `merge_changes`, a merge's
     changes are those against its first parent (what the merge brought to the branch);
@@ -425,23 +426,18 @@ def commits(
         found.append(Commit(oid, parents.split(), date, "", "", [], "", "", signer))
     if not found:
         return found
-    by_oid = {c.oid: c for c in found}
-    # merges are judged through the commits they bring in, which are in the range themselves
-    lines = [c.oid for c in found if len(c.parents) <= 1]
-    if merge_changes:
-        lines += [f"{c.oid} {c.parents[0]}" for c in found if len(c.parents) > 1]
+    # a merge's changes are against its first parent (what it brought to the branch), or none
+    judged = [c for c in found if len(c.parents) <= 1 or merge_changes]
+    pairs = [(c.oid, c.parents[0] if c.parents else None) for c in judged]
     # the commit objects and the changes come from two git processes running side by side
     with ThreadPoolExecutor(max_workers=2) as pool:
         raw_future = pool.submit(read_objects, root, [c.oid for c in found])
-        diff_future = pool.submit(
-            run_git,
-            root,
-            ["diff-tree", "--stdin", "-r", "-z", "--root", "--no-renames"],
-            input_bytes="".join(line + "\n" for line in lines).encode(),
-        )
-        raw_commits, out = raw_future.result(), diff_future.result()
+        diff_future = pool.submit(diff_pairs, root, pairs)
+        raw_commits, diffs = raw_future.result(), diff_future.result()
     for c in found:
         c.author, c.email, c.message = _author_and_message(raw_commits.get(c.oid, b""))
+    for c, changes in zip(judged, diffs, strict=True):
+        c.changes = changes
     if notes:
         reader = BlobReader(root)
         try:
@@ -450,21 +446,6 @@ def commits(
             reader.close()
         for c in found:
             c.notes = "\n".join(texts.get(c.oid, []))
-    tokens = out.split(b"\0")
-    current: Commit | None = None
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i].decode("utf-8", "surrogateescape")
-        if tok.startswith(":"):
-            old_mode, new_mode, old_oid, new_oid, status = tok[1:].split()
-            path = tokens[i + 1].decode("utf-8", "surrogateescape")
-            if current is not None:
-                current.changes.append(Change(status[0], path, old_oid, new_oid, old_mode, new_mode))
-            i += 2
-            continue
-        if tok.strip() in by_oid:
-            current = by_oid[tok.strip()]
-        i += 1
     return found
 
 
@@ -560,14 +541,7 @@ def has_commits(root: Path, rev: str = "HEAD") -> bool:
 
 def rev_exists(root: Path, rev: str) -> bool:
     """Does `rev` name a commit here? (`git rev-parse --verify`, no error printed.)"""
-    proc = subprocess.run(
-        ["git", "rev-parse", "--verify", "-q", f"{rev}^{{commit}}"],
-        cwd=root,
-        env=git_env(),
-        capture_output=True,
-        check=False,
-    )
-    return proc.returncode == 0
+    return peel_commit(root, rev) is not None
 
 
 def is_ancestor(root: Path, old: str, new: str) -> bool:
