@@ -33,7 +33,8 @@ from hoso.errors import ConfigError, NotFoundError
 from hoso.records import is_record_area
 from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, commits, has_commits, note_stamps
 from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
-from hoso.trail_evidence import Proof, attach, load_config_or_none, signers_file
+from hoso.server.identity import allowed_signers_file
+from hoso.trail_evidence import Proof, attach, load_config_or_none
 
 APPROVED_BY = "Duyet-boi"
 REJECTED_BY = "Tu-choi-boi"
@@ -227,7 +228,7 @@ def events(root: Path, query: Query) -> list[Event]:
     # with an explicit midnight two days early (any zone, any hour), then filter exactly here
     since = f"{(query.since - timedelta(days=2)).isoformat()} 00:00:00 +0000" if query.since else None
     config = load_config_or_none(root)
-    with signers_file(config) as signers:
+    with allowed_signers_file(config.people.people if config else []) as signers:
         history = (
             commits(root, revs, since=since, merge_changes=True, notes=True, signers=signers) if revs else []
         )

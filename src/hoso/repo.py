@@ -697,6 +697,19 @@ def fetch_bundle(target: Path, bundle: Path, head: str | None, head_oid: str, *,
 # ---- server side: object types, merge bases, batched diffs, the server's own config ----------
 
 
+def tree_contains(root: Path, rev: str, text: str) -> bool:
+    """Does any file of `rev`'s tree contain `text` (case ignored, binary files too)? An error
+    answers yes: callers use it to refuse what is already there."""
+    proc = subprocess.run(
+        ["git", "grep", "-q", "-a", "-F", "-i", "-e", text, rev, "--"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.returncode != 1  # 0: found, 1: not found, other: an error
+
+
 def object_types(root: Path, oids: Iterable[str]) -> dict[str, str]:
     """object id -> type (commit, tag, tree, blob) in one `cat-file --batch-check` call."""
     wanted = sorted(set(oids))

@@ -15,9 +15,8 @@ one `git log` of the push log and one `cat-file --batch` for the records to veri
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,13 +29,14 @@ if TYPE_CHECKING:
     from hoso.audit import Event
     from hoso.config import Config
 
-SIGNATURE, SIGNED_COMMIT, PUSHER = "chu-ky-so", "commit-ky", "nguoi-day"
-PROOF_KINDS = (SIGNATURE, SIGNED_COMMIT, PUSHER)
+# a counter-signature in the record, a signed commit, an authenticated pusher, a signed
+# decision PDF (the last one proves configuration changes: hoso.server.proofs)
+SIGNATURE, SIGNED_COMMIT, PUSHER, DECISION = "chu-ky-so", "commit-ky", "nguoi-day", "quyet-dinh"
 
 
 @dataclass(frozen=True)
 class Proof:
-    kind: str  # chu-ky-so | commit-ky | nguoi-day
+    kind: str  # one of the four above
     person: str
 
     def as_json(self) -> dict[str, Any]:
@@ -50,24 +50,6 @@ def load_config_or_none(root: Path) -> Config | None:
         return load_config(root)
     except HosoError:
         return None  # the trail must still show on a broken configuration: claims only
-
-
-@contextmanager
-def signers_file(config: Config | None) -> Iterator[Path | None]:
-    """An ssh allowed-signers file of everyone's listed keys (None when nobody has one)."""
-    lines = []
-    for person in config.people.people if config else []:
-        for key in person.ssh_keys:
-            parts = key.split()
-            if len(parts) >= 2 and "\n" not in key:
-                lines.append(f"{person.id} {parts[0]} {parts[1]}\n")
-    if not lines:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="hoso-signers-") as tmp:
-        path = Path(tmp) / "allowed_signers"
-        path.write_text("".join(lines), encoding="utf-8")
-        yield path
 
 
 def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:

@@ -26,9 +26,9 @@ from hoso.repo import (
     worktree_entries,
 )
 from hoso.rules import engine
-from hoso.rules.attributes import check_attributes
+from hoso.rules.attributes import check_attributes, is_attributes_file
 from hoso.rules.base import Context, Finding, Subject
-from hoso.rules.history import Step, is_governance
+from hoso.rules.history import Step, finding, is_governance
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
 
 
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         entries = list(worktree_entries(root, rel_paths))
         all_paths = None
         source = FileReader(root)
-    attributes = [e for e in entries if e.path.rsplit("/", 1)[-1] == ".gitattributes"]
+    attributes = [e for e in entries if is_attributes_file(e.path)]
     entries = [e for e in entries if is_record_area(e.path)]
     paths = frozenset(e.path for e in entries) | (all_paths or frozenset())
 
@@ -115,9 +115,7 @@ def _run_range(args: argparse.Namespace, root: Path) -> int:
 
 def _awaiting_approval(step: Step, ctx: Context) -> list[Finding]:
     path = next(ch.path for ch in step.changes if is_governance(ch.path))
-    return [
-        Finding(path, "history.governance", ExitCode.HISTORY, {"commit": step.commit.oid[:10]}, "warning")
-    ]
+    return [finding(path, "history.governance", step.commit, "warning")]
 
 
 def report(result: engine.Result, fmt: str, count: int, summary: Config | None) -> int:

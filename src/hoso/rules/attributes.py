@@ -36,6 +36,10 @@ def _cannot_match_a_record(pattern: str) -> bool:
     return not _GLOB.intersection(found.group(1))
 
 
+def is_attributes_file(path: str) -> bool:
+    return path.rsplit("/", 1)[-1] == ".gitattributes"
+
+
 def converting(line: str) -> bool:
     """Does one .gitattributes line set a converting attribute on paths a record could have?"""
     text = line.strip()

@@ -33,13 +33,11 @@ SEEN = "decision-seen-bytes"  # (text) -> does any file of the authority's tree 
 
 def _verdict(oid: str, data: bytes, ctx: Context) -> Any:
     from hoso.pdf.verify import verify_pdf
-    from hoso.trust import certificates
+    from hoso.rules.signatures import trust_roots
 
     verdicts: dict[str, Any] = ctx.memo.setdefault("decision-verdicts", {})
     if oid not in verdicts:
-        verdicts[oid] = verify_pdf(
-            data, trust_roots=certificates(ctx.config.snapshot), people=ctx.config.people
-        )
+        verdicts[oid] = verify_pdf(data, trust_roots=trust_roots(ctx), people=ctx.config.people)
     return verdicts[oid]
 
 

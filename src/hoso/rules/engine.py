@@ -20,7 +20,6 @@ from hoso.rules.base import Context, Finding, Rule, Subject
 
 if TYPE_CHECKING:
     from hoso.config import Config
-    from hoso.repo import Commit
     from hoso.rules.history import Step
 
 # A family judges a file only when the families it requires found no error in it: a file
@@ -152,8 +151,8 @@ def _judge_history(
     ref: str | None = None,
 ) -> None:
     """Every new commit against its parents; on the protected branch each first-parent move whole."""
-    from hoso.repo import commits, diff_pairs, first_parent_line, merge_base, messages, run_git
-    from hoso.rules.history import Step, check_step, is_governance
+    from hoso.repo import commits, diff_pairs, first_parent_line, merge_base, messages, peel_commit
+    from hoso.rules.history import Step, check_step, finding, is_governance
 
     pushed = commits(root, revs)
     if not pushed:
@@ -163,12 +162,9 @@ def _judge_history(
         # the branch's own line must continue from its old tip: a merge that puts the old tip
         # second ("reverse" merge) would make another history the branch's and hide deletions
         starts = [c for c in pushed if c.oid in line and (not c.parents or c.parents[0] not in line)]
-        old_oid = run_git(root, ["rev-parse", "--verify", "-q", f"{old}^{{commit}}"]).decode().strip()
-        if len(starts) != 1 or starts[0].parents[:1] != [old_oid]:
+        if len(starts) != 1 or starts[0].parents[:1] != [peel_commit(root, old)]:
             bad = starts[0] if starts else pushed[-1]
-            result.findings.append(
-                Finding(ref or "HEAD", "history.first-parent", ExitCode.HISTORY, {"commit": bad.oid[:10]})
-            )
+            result.findings.append(finding(ref or "HEAD", "history.first-parent", bad))
             return
     accepted: set[str] = ctx.memo["accepted"]
     steps: list[Step] = []
@@ -183,9 +179,7 @@ def _judge_history(
         if (not c.parents and not founding) or (len(c.parents) > 1 and base is None):
             # a history that shares nothing with the school's: its commits and dates were never
             # judged here, and merged in they would rewrite the trail
-            result.findings.append(
-                Finding(ref or "HEAD", "history.unrelated", ExitCode.HISTORY, {"commit": c.oid[:10]})
-            )
+            result.findings.append(finding(ref or "HEAD", "history.unrelated", c))
         if len(c.parents) > 1 and c.oid in line:
             # the branch moves by everything the merge brings: judged whole, with the reasons
             # given in the commits it brings; every path it had before was the school's record
@@ -215,19 +209,11 @@ def _judge_history(
         c = step.commit
         if protected and c.oid in line and not (founding and not c.parents):
             if proof is None:
-                result.findings.append(_unproven(outside[0].path, c))
+                result.findings.append(finding(outside[0].path, "history.governance-unproven", c))
             else:
                 result.findings.extend(proof(step, ctx))
         else:
-            result.findings.append(
-                Finding(
-                    outside[0].path, "history.governance", ExitCode.HISTORY, {"commit": c.oid[:10]}, "warning"
-                )
-            )
-
-
-def _unproven(path: str, commit: Commit) -> Finding:
-    return Finding(path, "history.governance-unproven", ExitCode.HISTORY, {"commit": commit.oid[:10]})
+            result.findings.append(finding(outside[0].path, "history.governance", c, "warning"))
 
 
 def _in_tree(root: Path, rev: str) -> Callable[[str], bool]:
@@ -265,10 +251,9 @@ def _oversized(root: Path, revs: list[str], new: str, ref: str | None) -> list[F
 
 def _decision_context(root: Path, authority: str, new: str, ctx: Context) -> None:
     """What a decision PDF is measured against (hoso.rules.decisions), read only if one is named."""
-    import subprocess
     from functools import cache
 
-    from hoso.repo import git_env, run_git, tree_entries
+    from hoso.repo import run_git, tree_contains, tree_entries
     from hoso.rules import decisions
     from hoso.server import pushlog
 
@@ -288,16 +273,7 @@ def _decision_context(root: Path, authority: str, new: str, ctx: Context) -> Non
         return None
 
     def seen(text: str) -> bool:
-        if founding:
-            return False
-        proc = subprocess.run(
-            ["git", "grep", "-q", "-a", "-F", "-i", "-e", text, authority, "--"],
-            cwd=root,
-            env=git_env(),
-            capture_output=True,
-            check=False,
-        )
-        return proc.returncode != 1  # 0: found; an error counts as found (no proof)
+        return not founding and tree_contains(root, authority, text)
 
     ctx.memo[decisions.KNOWN] = known
     ctx.memo[decisions.FLOOR] = floor
@@ -336,18 +312,19 @@ def tree_findings(root: Path, rev: str, ctx: Context, since: str | None = None) 
     others were judged when they came.
     """
     from hoso.repo import run_git, tree_entries
-    from hoso.rules.attributes import check_attributes
-
-    def named(path: str) -> bool:
-        return path.rsplit("/", 1)[-1] == ".gitattributes"
+    from hoso.rules.attributes import check_attributes, is_attributes_file
 
     if since is None:
-        entries = [e for e in tree_entries(root, rev) if named(e.path)]
+        entries = [e for e in tree_entries(root, rev) if is_attributes_file(e.path)]
     else:
         raw = run_git(root, ["diff-tree", "-r", "-z", "--name-only", "--no-renames", since, rev])
         changed = [p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p]
-        wanted = [p for p in changed if named(p)]
-        entries = [e for e in tree_entries(root, rev, wanted[0]) if named(e.path)] if len(wanted) == 1 else []
-        if len(wanted) > 1:
-            entries = [e for e in tree_entries(root, rev) if e.path in set(wanted)]
+        # one listing per changed attributes file: there is rarely one, and the tree may be large
+        entries = [
+            e
+            for path in changed
+            if is_attributes_file(path)
+            for e in tree_entries(root, rev, path)
+            if e.path == path
+        ]
     return list(check_attributes(entries, ctx))

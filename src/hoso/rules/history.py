@@ -38,7 +38,7 @@ def is_governance(path: str) -> bool:
     return not is_record_area(path)
 
 
-def _finding(path: str, rule: str, commit: Commit, severity: Severity = "error", **params: Any) -> Finding:
+def finding(path: str, rule: str, commit: Commit, severity: Severity = "error", **params: Any) -> Finding:
     return Finding(path, rule, CODE, {"commit": commit.oid[:10], **params}, severity)
 
 
@@ -106,13 +106,13 @@ def _record_change(change: Change, step: Step, ctx: Context, today: date) -> Ite
     if _locked(path, ctx, today):
         requests = step.trailers(CHANGE_REQUEST)
         if not requests:
-            yield _finding(path, "history.locked", commit)
+            yield finding(path, "history.locked", commit)
             return
         from hoso.rules import decisions
 
         problems = [decisions.problem(r, step, ctx, PRINCIPAL, today) for r in requests]
         if None not in problems:
-            yield _finding(path, str(problems[0]), commit, request=requests[0])
+            yield finding(path, str(problems[0]), commit, request=requests[0])
             return
     if change.status == "A":
         return  # a new record: its content is judged by the other rule families
@@ -126,9 +126,9 @@ def _record_change(change: Change, step: Step, ctx: Context, today: date) -> Ite
     if not step.accepted(path):
         return  # a draft that only exists on its submission branch: its author may replace it
     if _status_of(change.old_oid, path, ctx) == DA_DUYET:
-        yield _finding(path, "history.rewrite-approved", commit)
+        yield finding(path, "history.rewrite-approved", commit)
     elif not step.trailers(REASON):
-        yield _finding(path, "history.reason-missing", commit)
+        yield finding(path, "history.reason-missing", commit)
 
 
 def _deletion(change: Change, step: Step, ctx: Context, today: date) -> Iterator[Finding]:
@@ -137,12 +137,12 @@ def _deletion(change: Change, step: Step, ctx: Context, today: date) -> Iterator
         until = _keep_until(path, ctx)
     except PathProblem:
         if not step.trailers(REASON):
-            yield _finding(path, "history.reason-missing", commit)
+            yield finding(path, "history.reason-missing", commit)
         return
     if until is None or until >= today:
-        yield _finding(
+        yield finding(
             path, "history.retention", commit, until=until.isoformat() if until else t("history.forever")
         )
         return
     if not step.trailers(DISPOSAL):
-        yield _finding(path, "history.disposal-missing", commit)
+        yield finding(path, "history.disposal-missing", commit)

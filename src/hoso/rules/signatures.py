@@ -31,7 +31,7 @@ def _context_key(ctx: Context) -> str:
     return str(key)
 
 
-def _trust_roots(ctx: Context) -> list[Any]:
+def trust_roots(ctx: Context) -> list[Any]:
     roots = ctx.memo.get("trust-roots")
     if roots is None:
         from hoso.trust import certificates
@@ -50,7 +50,7 @@ def verdict_for(subject: Subject, ctx: Context) -> dict[str, Any]:
     from hoso.pdf.verify import verify_pdf
 
     verdict = verify_pdf(
-        ctx.read(entry), trust_roots=_trust_roots(ctx), people=ctx.config.people, path=entry.path
+        ctx.read(entry), trust_roots=trust_roots(ctx), people=ctx.config.people, path=entry.path
     ).as_json()
     ctx.cache.put("verify", entry.oid, context, verdict)
     return verdict

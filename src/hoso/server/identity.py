@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from hoso.config.models import People, Person
 
@@ -34,3 +38,22 @@ def submission_owner(ref: str) -> str | None:
         return None
     owner = ref[len(SUBMISSION_PREFIX) :].split("/", 1)[0]
     return owner or None
+
+
+@contextmanager
+def allowed_signers_file(people: Iterable[Person]) -> Iterator[Path | None]:
+    """An ssh allowed-signers file of these people's listed keys, the principal being the person
+    id (what `git log %GS` then names); None when none of them lists a key."""
+    lines = [
+        f"{person.id} {parts[0]} {parts[1]}\n"
+        for person in people
+        for key in person.ssh_keys
+        if len(parts := key.split()) >= 2 and "\n" not in key
+    ]
+    if not lines:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="hoso-signers-") as tmp:
+        path = Path(tmp) / "allowed_signers"
+        path.write_text("".join(lines), encoding="utf-8")
+        yield path

@@ -17,81 +17,35 @@ A new hiệu trưởng is thus appointed by the outgoing one or by the authority
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from hoso.config.models import People, Person
-from hoso.errors import ExitCode
-from hoso.repo import git_env
 from hoso.rules.base import Context, Finding
 from hoso.rules.engine import ProofCheck
 from hoso.rules.history import CHANGE_REQUEST, Step, is_governance
-from hoso.server.identity import GOVERNOR_ROLES, holds
+from hoso.rules.history import finding as history_finding
+from hoso.server.identity import GOVERNOR_ROLES, allowed_signers_file, holds
+from hoso.trail_evidence import DECISION as DECISION_PROOF
+from hoso.trail_evidence import PUSHER, SIGNED_COMMIT, Proof
 
 DECISION = "Quyet-dinh"
-PUSHER, SIGNED_COMMIT, DECISION_PDF = "pusher", "signed-commit", "decision-pdf"
-
-
-@dataclass(frozen=True)
-class Proof:
-    kind: str  # pusher | signed-commit | decision-pdf
-    person: str
-    detail: str = ""  # the decision's path, the key's principal
 
 
 def governors(people: People, day: date) -> list[Person]:
     return [p for p in people.people if holds(p, GOVERNOR_ROLES, day)]
 
 
-def allowed_signers(people: People, day: date) -> str:
-    """An ssh allowed-signers file: one line per governor's key, the principal is the person id."""
-    lines = []
-    for person in governors(people, day):
-        for key in person.ssh_keys:
-            parts = key.split()
-            if len(parts) >= 2 and "\n" not in key:
-                lines.append(f"{person.id} {parts[0]} {parts[1]}")
-    return "".join(line + "\n" for line in lines)
+def commit_signer(root: Path, oid: str, people: People, day: date) -> str | None:
+    """The governor whose listed ssh key made a good signature on commit `oid`, else None."""
+    from hoso.repo import commits
 
-
-def commit_signer(root: Path, oid: str, signers: str) -> str | None:
-    """The principal whose listed ssh key made a good signature on commit `oid`, else None."""
-    if not signers:
-        return None
-    fd, name = tempfile.mkstemp(prefix="hoso-signers-", suffix=".txt")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(signers)
-        proc = subprocess.run(
-            [
-                "git",
-                "-c",
-                "gpg.format=ssh",
-                "-c",
-                f"gpg.ssh.allowedSignersFile={name}",
-                "log",
-                "-1",
-                "--format=%G?%x1f%GS",
-                oid,
-            ],
-            cwd=root,
-            env=git_env(),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    finally:
-        os.unlink(name)
-    status, _, principal = proc.stdout.strip().partition("\x1f")
-    return principal.strip() or None if proc.returncode == 0 and status == "G" else None
+    with allowed_signers_file(governors(people, day)) as signers:
+        if signers is None:
+            return None
+        found = commits(root, ["-1", oid], signers=signers)
+    return found[0].signer if found else None
 
 
 def decision_signer(step: Step, ctx: Context, today: date) -> tuple[str, str] | None:
@@ -109,12 +63,12 @@ def find_proof(step: Step, ctx: Context, *, root: Path, pusher: Person | None, t
     people = ctx.config.people
     if pusher is not None and holds(pusher, GOVERNOR_ROLES, today):
         return Proof(PUSHER, pusher.id)
-    signer = commit_signer(root, step.commit.oid, allowed_signers(people, today))
+    signer = commit_signer(root, step.commit.oid, people, today)
     if signer is not None:
         return Proof(SIGNED_COMMIT, signer)
     decided = decision_signer(step, ctx, today)
     if decided is not None:
-        return Proof(DECISION_PDF, decided[0], decided[1])
+        return Proof(DECISION_PROOF, decided[0])
     return None
 
 
@@ -126,11 +80,6 @@ def governance_check(root: Path, pusher: Person | None, today: date) -> ProofChe
             return
         path = next(ch.path for ch in step.changes if is_governance(ch.path))
         names = ", ".join(p.id for p in governors(ctx.config.people, today)) or "—"
-        yield Finding(
-            path,
-            "history.governance-unproven",
-            ExitCode.HISTORY,
-            {"commit": step.commit.oid[:10], "governors": names},
-        )
+        yield history_finding(path, "history.governance-unproven", step.commit, governors=names)
 
     return judge

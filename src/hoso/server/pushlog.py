@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hoso.errors import GitError
-from hoso.repo import git_env, rev_exists, run_git
+from hoso.repo import git_env, peel_commit, run_git
 
 REF = "refs/hoso/push-log"
 FETCH_REFSPEC = "+refs/hoso/*:refs/hoso/*"
@@ -66,11 +66,7 @@ def append(root: Path, entries: Sequence[PushEntry], *, attempts: int = 5) -> st
         "GIT_COMMITTER_EMAIL": "hoso@server.invalid",
     }
     for _ in range(attempts):
-        parent = (
-            run_git(root, ["rev-parse", "-q", "--verify", REF]).decode().strip()
-            if rev_exists(root, REF)
-            else ""
-        )
+        parent = peel_commit(root, REF) or ""
         proc = subprocess.run(
             ["git", "commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"],
             cwd=root,

@@ -61,6 +61,7 @@ def attach_history(root: Path, shown: list[Record], config: Config, withhold: bo
     secret_commits: set[str] = set()
     if withhold:
         secret_commits = {e.commit for e in events if any(confidential_path(p, config) for p in e.paths)}
+
     def name(pid: str) -> str:
         person = config.people.person(pid)
         return person.name if person else pid
