@@ -783,9 +783,11 @@ def diff_pairs(root: Path, pairs: Sequence[tuple[str, str | None]]) -> list[list
 
 
 def messages(root: Path, revs: Sequence[str]) -> list[str]:
-    """Commit messages of `revs` (e.g. ["^P1", "C"]), in one `git log`."""
-    raw = run_git(root, ["log", "--format=%B%x1e", *revs]).decode("utf-8", "replace")
-    return [m.strip("\n") for m in raw.split("\x1e") if m.strip()]
+    """Commit messages of `revs` (e.g. ["^P1", "C"]), read from the raw commit objects like
+    `commits` does: a message may hold any byte, so none is used as a separator."""
+    oids = run_git(root, ["rev-list", *revs]).decode().split()
+    raw = read_objects(root, oids)
+    return [_author_and_message(raw[oid])[2] for oid in oids if oid in raw]
 
 
 def config_values(root: Path, key: str) -> list[str]:
