@@ -311,10 +311,16 @@ def worktree_entries(root: Path, paths: Iterable[str]) -> Iterator[Entry]:
 
 
 def _hash_file(path: Path, size: int) -> str:
-    h = hashlib.sha1(b"blob %d\0" % size)
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+        return hash_blob(f, size)
+
+
+def hash_blob(stream: IO[bytes], size: int, *, sha256: bool = False) -> str:
+    """The git blob id of `size` bytes read from `stream` (SHA-256 for a SHA-256 repository)."""
+    h = hashlib.sha256() if sha256 else hashlib.sha1()
+    h.update(b"blob %d\0" % size)
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        h.update(chunk)
     return h.hexdigest()
 
 

@@ -9,7 +9,6 @@ copied fresh from git.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,12 +16,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from hoso.repo import BlobReader, Entry
+from hoso.repo import BlobReader, Entry, hash_blob
 from hoso.site.model import Site
 
 BUILD_INFO = "build-info.json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CHUNK = 1 << 20
 
 
 def not_a_site(target: Path) -> bool:
@@ -53,11 +51,7 @@ def holds_blob(path: Path, oid: str, size: int) -> bool:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size != size:
             return False
-        digest = hashlib.sha1() if len(oid) == 40 else hashlib.sha256()
-        digest.update(b"blob %d\0" % size)
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest() == oid
+        return hash_blob(fh, size, sha256=len(oid) != 40) == oid
 
 
 def copy_pdfs(root: Path, site: Site, tmp: Path, target: Path) -> tuple[int, int]:
