@@ -3,8 +3,8 @@
 Configuration is data that anyone with push access controls, so reading it is bounded: a size
 cap before parsing, and a parser that refuses anchors and aliases, tags, deep nesting and too
 many events as each event is scanned, before the composer or the constructor can spend time or
-recursion on them. `read_yaml` is the single entry point for hoso's YAML; `check_yaml_file`
-applies the same bounds to a YAML file another program parses (mkdocs.yml).
+recursion on them. `read_yaml` is the single entry point for hoso's YAML, the school's
+mkdocs.yml included (hoso.site.presentation reads it as data; MkDocs never parses it).
 """
 
 from __future__ import annotations
@@ -157,14 +157,12 @@ class _BoundedParser(RoundTripParser):
         tag = getattr(event, "tag", None)
         if tag is not None:
             text = str(getattr(tag, "value", tag))  # a str, or a Tag object in some versions
-            allowed: frozenset[str] = getattr(self.loader, "hoso_allowed_tags", frozenset())
-            if text not in allowed:
-                shown = (
-                    "!!" + text.removeprefix(_STANDARD_TAG_PREFIX)
-                    if text.startswith(_STANDARD_TAG_PREFIX)
-                    else text
-                )
-                raise _Refused(line, "config.yaml-tag", tag=shown)
+            shown = (
+                "!!" + text.removeprefix(_STANDARD_TAG_PREFIX)
+                if text.startswith(_STANDARD_TAG_PREFIX)
+                else text
+            )
+            raise _Refused(line, "config.yaml-tag", tag=shown)
         if isinstance(event, CollectionStartEvent):
             self._depth += 1
             if self._depth > MAX_YAML_DEPTH:
@@ -185,11 +183,10 @@ class _BoundedParser(RoundTripParser):
         return super().get_event()
 
 
-def _bounded_yaml(allowed_tags: frozenset[str] = frozenset()) -> YAML:
+def _bounded_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.Parser = _BoundedParser
-    yaml.hoso_allowed_tags = allowed_tags  # type: ignore[attr-defined]  # read by _BoundedParser
     return yaml
 
 
@@ -246,29 +243,6 @@ def read_yaml(raw: bytes, name: str) -> YamlDoc:
 def read_yaml_file(path: Path, name: str | None = None) -> YamlDoc:
     """`read_yaml` of a file on disk, read no further than the size cap."""
     return read_yaml(read_capped(path), name or path.name)
-
-
-def check_yaml_file(
-    path: Path, name: str | None = None, *, allowed_tags: frozenset[str] = frozenset()
-) -> bytes:
-    """The bounds of `read_yaml` for a YAML file another program parses (the site's mkdocs.yml).
-
-    Reads at most MAX_CONFIG_BYTES (+1), then scans it with the bounded parser (anchors and
-    aliases, tags, depth, number of events; nothing is constructed). Returns the exact bytes checked: hand
-    those to the other parser (e.g. as io.BytesIO with a `name`) rather than reading the file
-    again. `allowed_tags` lists the tags to accept, as the parser reports them (e.g. "!relative");
-    every other explicit tag is refused, as in hoso's own configuration.
-    Raises ConfigError, whose issues name the file and line.
-    """
-    label = name or path.name
-    raw = read_capped(path)
-    text = _decode(raw, label)
-    try:
-        for _event in _bounded_yaml(allowed_tags).parse(text):
-            pass
-    except (_Refused, YAMLError, ValueError, TypeError, RecursionError) as exc:
-        raise ConfigError([_yaml_issue(exc, label)]) from exc
-    return raw
 
 
 def _example(name: str) -> str:
