@@ -23,7 +23,7 @@ from typing import TextIO
 from hoso.config import Config, load_config
 from hoso.config.models import Person
 from hoso.errors import ConfigError, ExitCode, HosoError, worst
-from hoso.evidence import EvidenceCache
+from hoso.evidence import EvidenceCache, cache_dir
 from hoso.messages import t
 from hoso.repo import ZERO_OID, CommitSnapshot, is_ancestor, object_types, peel_commit, refs
 from hoso.rules import engine
@@ -284,14 +284,14 @@ def main(name: str = "pre-receive", stdin: TextIO | None = None, root: Path | No
         return int(ExitCode.INTERNAL)
 
 
-ERROR_LOG = "hoso/hook-errors.log"  # inside the bare repository: for the server's admin only
+ERROR_LOG = "hook-errors.log"  # in hoso's folder of the bare repository: for the admin only
 
 
 def _log_error(root: Path, name: str) -> None:
     import traceback
 
     try:
-        path = root / ERROR_LOG
+        path = cache_dir(root) / ERROR_LOG
         path.parent.mkdir(exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
             log.write(f"--- {pushlog.now()} {name}\n{traceback.format_exc()}\n")

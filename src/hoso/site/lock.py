@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from hoso.errors import ExitCode, HosoError
-from hoso.repo import absolute_git_dir
+from hoso.evidence import cache_dir
 
 LOCK_NAME = "site.lock"
 TIMEOUT_ENV = "HOSO_SITE_LOCK_TIMEOUT"
@@ -32,7 +32,7 @@ class SiteLockedError(HosoError):
 
 
 def lock_path(root: Path) -> Path:
-    return absolute_git_dir(root) / "hoso" / LOCK_NAME
+    return cache_dir(root) / LOCK_NAME  # hoso's folder inside the git directory
 
 
 def timeout_from_env() -> float:
