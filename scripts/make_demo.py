@@ -69,6 +69,52 @@ class DemoPki:
     certs: dict[str, x509.Certificate]
 
 
+def ensure_tsa(pki_dir: Path) -> tuple[pki.Issued, pki.Issued]:
+    """The demo time-stamping authority (under the demo intermediate), created when missing.
+
+    A real school's signatures get their timestamps from a licensed TSA at the moment of
+    signing. The demo's records were signed "in" 2023–2025 but reached this repository later:
+    without a timestamp, the claimed time of a signer whose role has ended since would grant
+    nothing (hoso.pdf.verify.roles). The demo TSA's clock reads the demo signing time.
+    """
+    cert_path, key_path = pki_dir / "tsa.pem", pki_dir / "tsa.key.pem"
+    inter = pki.load_issued(pki_dir / "intermediate-ca.pem", pki_dir / "intermediate-ca.key.pem")
+    if cert_path.is_file() and key_path.is_file():
+        return pki.load_issued(cert_path, key_path), inter
+    issued = pki.make_tsa_cert("hoso DEMO TSA — KHÔNG DÙNG THẬT", inter, organization=DEMO_ORG)
+    pki.write_cert_pem(cert_path, issued.cert)
+    pki.write_key_pem(key_path, issued.key)
+    return issued, inter
+
+
+def demo_timestamper(authority: tuple[pki.Issued, pki.Issued], when: datetime) -> Any:
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    tsa, inter = authority
+    der = serialization.Encoding.DER
+    key = tsa.key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+    class DemoTimeStamper(DummyTimeStamper):
+        """Deterministic tokens (serial from the imprint, no nonce): reruns give the same bytes."""
+
+        def _build_tst_info(self, message_imprint: Any, dt: datetime, req: Any) -> Any:
+            info = super()._build_tst_info(message_imprint, dt, req)
+            digest = hashlib.sha256(message_imprint.dump()).digest()
+            info["serial_number"] = int.from_bytes(digest[:8], "big")
+            return info
+
+    return DemoTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa.cert.public_bytes(der)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key),
+        certs_to_embed=[asn1_x509.Certificate.load(inter.cert.public_bytes(der))],
+        fixed_dt=when + timedelta(seconds=20),
+        include_nonce=False,
+    )
+
+
 def ensure_pki(pki_dir: Path, people: People, school_name: str, school_code: str, new: bool) -> DemoPki:
     """Reuse the demo PKI in `pki_dir`; create whatever is missing (everything if `new`)."""
     root_pem, root_key = pki_dir / "root-ca.pem", pki_dir / "root-ca.key.pem"
@@ -908,6 +954,7 @@ def generate(root: Path, out: Path, new_pki: bool) -> Stats:
     group_names = {g.id: g.name for g in people.groups}
     type_ids = {rt.id for rt in config.catalog.record_types}
     signers = {key: load_signer(path, PASSPHRASE) for key, path in demo.p12.items()}
+    tsa = ensure_tsa(root / PKI_DIR_NAME)
 
     stats = Stats()
     produced: set[str] = set()
@@ -944,6 +991,7 @@ def generate(root: Path, out: Path, new_pki: bool) -> Stats:
                     reason=s.reason,
                     location=(school.commune or school.province),
                     appearance=appearance,
+                    timestamper=demo_timestamper(tsa, s.when),
                 )
                 stats.signatures += 1
             if _write_if_changed(out / rel, data):

@@ -70,7 +70,8 @@ def test_intermediate_may_come_from_trust_instead_of_the_pdf() -> None:
     assert check(data).status == "valid"
     only_root = [F.pki.cert_pem(p.root.cert)]
     verdict = check(data, trust_roots=only_root)
-    assert verdict.reasons == ["sig.untrusted-chain"]
+    assert verdict.reasons == ["sig.untrusted-chain", "sig.missing-issuer"]
+    assert "sig.missing-issuer: Test Sub CA" in verdict.signatures[0].details
 
 
 def test_json_contract() -> None:
@@ -102,7 +103,7 @@ ATTACKS = {
     "annotation added": (F.add_annotation, "sig.forbidden-modification"),
     "form value added": (F.fill_form, "sig.forbidden-modification"),
     "visible empty field over the text": (F.add_overlay_field, "sig.not-last-covers-file"),
-    "data appended": (F.append_garbage, "sig.not-last-covers-file"),
+    "data appended": (F.append_garbage, "file.bytes-after-end"),
     "byte range short of the file": (F.shorten_byte_range, "sig.byte-range"),
     "contents truncated": (F.truncate_contents, "sig.contents-unreadable"),
 }

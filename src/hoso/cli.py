@@ -121,17 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ci", action="append", choices=("github", "forgejo", "gitlab"), help=t("cli.init.ci"))
 
     p = add("trust")
+    p.description = t("cli.trust.description-any")
     actions = p.add_subparsers(
         dest="action", required=True, metavar=t("cli.metavar-action"), parser_class=_Parser
     )
-    a = actions.add_parser("add", help=t("cli.trust.add"), description=t("cli.trust.add"))
-    a.add_argument("bundle", choices=("vn",), help=t("cli.trust.bundle"))
+    a = actions.add_parser("add", help=t("cli.trust.add-any"), description=t("cli.trust.add-any"))
+    a.add_argument("source", metavar=t("cli.metavar-trust"), help=t("cli.trust.source"))
+    a.add_argument("-y", "--yes", action="store_true", help=t("cli.trust.yes"))
     a = actions.add_parser("list", help=t("cli.trust.list"), description=t("cli.trust.list"))
     a.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
 
     p = add("verify")
     p.add_argument("files", nargs="+", metavar=t("cli.metavar-file"), help=t("cli.verify.files"))
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+    p.add_argument("--trust", action="append", metavar=t("cli.metavar-trust"), help=t("cli.verify.trust"))
+    p.description = t("cli.verify.description") + "\n\n" + t("cli.verify.description-anywhere")
 
     p = add("sign")
     p.add_argument("file", metavar=t("cli.metavar-file"), help=t("cli.sign.file"))

@@ -223,7 +223,7 @@ def _verdicts(
     from hoso.evidence import EvidenceCache
     from hoso.repo import BlobReader, Entry
     from hoso.rules.base import Context, Subject
-    from hoso.rules.signatures import verdict_for
+    from hoso.rules.signatures import history_arrival, verdict_for
 
     paths: dict[str, str] = {}
     for c in history:
@@ -233,7 +233,7 @@ def _verdicts(
     cache = EvidenceCache(root)
     found: dict[str, dict[str, Any]] = {}
     try:
-        ctx = Context(config=config, source=source, cache=cache)
+        ctx = Context(config=config, source=source, cache=cache, arrival=history_arrival(root))
         for oid in sorted(blobs):
             entry = Entry(paths.get(oid, ""), "100644", oid, 0)
             cached = cache.get("signed", oid, "v1")

@@ -29,6 +29,7 @@ from hoso.rules import engine
 from hoso.rules.attributes import check_attributes, is_attributes_file
 from hoso.rules.base import Context, Finding, Subject
 from hoso.rules.history import Step, finding, is_governance
+from hoso.rules.signatures import history_arrival
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
 
 
@@ -78,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         cache=cache,
         all_paths=paths,
         allow_pending=_pending_allowed(args, root, is_git, config.catalog.defaults.protected_branch),
+        # `--all` reads history: a committed blob arrived with its commit; anything else is new
+        arrival=history_arrival(root) if args.all and is_git else None,
     )
     try:
         result = engine.run((Subject(e) for e in entries), ctx)

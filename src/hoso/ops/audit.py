@@ -47,6 +47,7 @@ from hoso.repo import (
     tree_entries,
 )
 from hoso.rules.base import Context, Subject
+from hoso.rules.signatures import history_arrival
 from hoso.status import KHONG_HOP_LE, compute
 from hoso.trust import pem_files
 from hoso.writes import write_atomic
@@ -347,13 +348,14 @@ def _records(root: Path, head: str, previous: dict[str, Any] | None, result: Res
     entries = record_entries(root, head)
     current = _Current()
     cache = EvidenceCache(root)
-    ctx = Context(config=config, source=current, cache=cache)
+    ctx = Context(config=config, source=current, cache=cache, arrival=history_arrival(root, head))
     blobs = _Blobs(root)
     records: dict[str, dict[str, Any]] = {}
     hashes: dict[str, str] = {}
     certs: dict[str, dict[str, Any]] = {}  # fingerprint -> subject, not_after, records
     statuses: dict[str, int] = {}
     try:
+        _prefetch(root, entries, config, ctx, prev_blobs)
         for e in entries:
             data = blobs.read(e)
             prev = prev_records.get(e.path)
@@ -475,7 +477,7 @@ def _judge(
 ) -> tuple[str | None, dict[str, Any] | None]:
     """(status, verdict) of a record through the evidence cache; (None, None) for a file under
     records/ that is not a record of a known type (placement is `hoso check`'s business)."""
-    from hoso.rules.signatures import verdict_for
+    from hoso.rules.signatures import EXAMINED, verdict_for
 
     try:
         record = parse_path(e.path)
@@ -487,11 +489,62 @@ def _judge(
     current.data = data
     reads = current.reads
     verdict = verdict_for(Subject(e, record, rt), ctx)
-    if current.reads > reads:
+    prefetched: set[str] = ctx.memo.get(EXAMINED, set())  # verified by `_prefetch`, this run
+    if current.reads > reads or e.oid in prefetched:
+        prefetched.discard(e.oid)
         result.verified += 1
     else:
         result.cached += 1
     return compute(verdict, rt, record, config.people).status, verdict
+
+
+class _Checked:
+    """The content source of `_prefetch`: a blob only when its bytes are those the loop then
+    judges (its git id recomputed, its SHA-256 that of the previous audit); any other blob is
+    refused here and left to the loop, which reports it and judges nothing."""
+
+    def __init__(self, root: Path, prev_blobs: dict[str, str]) -> None:
+        self._blobs = _Blobs(root)
+        self._prev = prev_blobs
+
+    def read(self, entry: Entry) -> bytes:
+        data = self._blobs.read(entry)
+        if data is None:
+            raise ValueError(f"{entry.path}: blob {entry.oid} missing")
+        if blob_id(data) != entry.oid:
+            self._blobs.restart()  # a short read: cat-file died on this object
+            raise ValueError(f"{entry.path}: blob {entry.oid} corrupt")
+        before = self._prev.get(entry.oid)
+        if before is not None and before != hashlib.sha256(data).hexdigest():
+            raise ValueError(f"{entry.path}: SHA-256 changed since the previous audit")
+        return data
+
+    def close(self) -> None:
+        self._blobs.close()
+
+
+def _prefetch(
+    root: Path, entries: list[Entry], config: Config, ctx: Context, prev_blobs: dict[str, str]
+) -> None:
+    """Verify on every core, into the cache, the signatures `_judge` will ask for."""
+    from dataclasses import replace
+
+    from hoso.rules.signatures import prefetch
+
+    subjects = []
+    for e in entries:
+        try:
+            record = parse_path(e.path)
+        except PathProblem:
+            continue
+        rt = config.catalog.type_by_id(record.type_id)
+        if rt is not None and e.mode != "120000":
+            subjects.append(Subject(e, record, rt))
+    source = _Checked(root, prev_blobs)  # its `git cat-file` starts at the first read, if any
+    try:
+        prefetch(subjects, replace(ctx, source=source))  # the same memo: what was verified
+    finally:
+        source.close()
 
 
 def _collect_certs(verdict: dict[str, Any], path: str, certs: dict[str, dict[str, Any]]) -> None:

@@ -34,7 +34,7 @@ from hoso.messages import t
 from hoso.records import RECORDS_DIR, PathProblem, parse_path, valid_year
 from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
 from hoso.rules.base import Context, Subject
-from hoso.rules.signatures import verdict_for
+from hoso.rules.signatures import history_arrival, prefetch, verdict_for
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE, compute
 from hoso.writes import write_atomic
 
@@ -191,12 +191,15 @@ def _filters_text(type_id: str | None, owner: str | None) -> str:
     return "".join(", " + p for p in parts)
 
 
-def _judge(items: list[Item], config: Config, source: BlobReader, cache: EvidenceCache) -> None:
+def _judge(
+    items: list[Item], config: Config, source: BlobReader, cache: EvidenceCache, arrival: Any
+) -> None:
     """Each item's status from the cached signature verdict: the same as `hoso check` says."""
-    ctx = Context(config=config, source=source, cache=cache)
-    for item in items:
-        record = parse_path(item.path)
-        subject = Subject(item.entry, record, item.record_type)
+    ctx = Context(config=config, source=source, cache=cache, arrival=arrival)
+    records = [parse_path(item.path) for item in items]
+    subjects = [Subject(i.entry, r, i.record_type) for i, r in zip(items, records, strict=True)]
+    prefetch(subjects, ctx)  # many records: verified first, on every core, into the cache
+    for item, record, subject in zip(items, records, subjects, strict=True):
         verdict = verdict_for(subject, ctx)
         item.status = compute(verdict, item.record_type, record, config.people).status
 
@@ -773,7 +776,7 @@ def build(
     own_cache = cache is None
     evidence = cache if cache is not None else EvidenceCache(root)
     try:
-        _judge(items, config, source, evidence)
+        _judge(items, config, source, evidence, history_arrival(root, commit))
         _prepare(items, source)
     finally:
         source.close()

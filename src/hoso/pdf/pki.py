@@ -253,6 +253,16 @@ def make_person_cert(
     )
 
 
+def make_tsa_cert(name: str, issuer: Issued, *, organization: str | None = None) -> Issued:
+    """A time-stamping authority certificate (RFC 3161): extended key usage timeStamping only."""
+    return issue_certificate(
+        make_name(name, organization=organization),
+        issuer,
+        key_usage={"digital_signature", "non_repudiation"},
+        extended_key_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+    )
+
+
 def make_seal_cert(
     organization: str,
     issuer: Issued | None,

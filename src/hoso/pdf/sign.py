@@ -124,13 +124,16 @@ def sign_pdf(
     location: str | None = None,
     contact_info: str | None = None,
     appearance: Appearance | None = None,
+    timestamper: Any | None = None,
 ) -> bytes:
     """Append a PAdES signature (/ETSI.CAdES.detached, SHA-256) as an incremental update.
 
     `signing_time` (naive values are taken as Vietnam time) fixes the claimed signing time
     and makes the result deterministic; without it the current time is used. A new
     signature field `field_name` is created, invisible unless `appearance` is given; an
-    existing empty field of that name is filled instead.
+    existing empty field of that name is filled instead. `timestamper` (a pyHanko
+    TimeStamper) adds an RFC 3161 signature timestamp: evidence of the time, where
+    `signing_time` is only the signer's claim.
     """
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -163,6 +166,7 @@ def sign_pdf(
         signer=signer,
         stamp_style=stamp_style,
         new_field_spec=field_spec,
+        timestamper=timestamper,
     )
     pdf_signer.fixed_time = when
     out = io.BytesIO()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from hoso.config import Config
@@ -72,6 +73,9 @@ class Context:
     # the tree being judged, for files a rule reads by name (a change request); the
     # configuration comes from `config.snapshot`, which may be another commit (the authority)
     tree: Snapshot | None = None
+    # when a blob reached the repository (a moment, or a function finding it in history only
+    # when asked); None is now: the file is being committed or pushed
+    arrival: Callable[[Entry], datetime | Callable[[], datetime | None] | None] | None = None
     _folded: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
 
     def read(self, entry: Entry) -> bytes:

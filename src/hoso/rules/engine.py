@@ -42,6 +42,10 @@ class Result:
 
 
 def run(subjects: Iterable[Subject], ctx: Context, rules: Sequence[Rule] = RULES) -> Result:
+    subjects = list(subjects)
+    if any(rule.fn is signatures.check for rule in rules):
+        # many records: their signatures are examined first, on every core, into the cache
+        signatures.prefetch(_signable(subjects, ctx), ctx)
     done: list[Subject] = []
     found: list[Finding] = []
     for subject in subjects:
@@ -55,6 +59,23 @@ def run(subjects: Iterable[Subject], ctx: Context, rules: Sequence[Rule] = RULES
             if any(f.severity == "error" for f in produced):
                 failed.add(rule.family)
     return Result(done, found)
+
+
+def _signable(subjects: list[Subject], ctx: Context) -> list[Subject]:
+    """The files likely to reach the signatures rule: regular PDFs within the largest size any
+    record type allows. A cheap guess (hygiene, placement and format decide): a file examined
+    in vain costs time, never a verdict."""
+    from hoso.records import PDF_SUFFIX
+
+    catalog = ctx.config.catalog
+    limit = min(formats.HARD_LIMIT, max(catalog.max_size_bytes(rt) for rt in [None, *catalog.record_types]))
+    return [
+        s
+        for s in subjects
+        if not (s.entry.is_symlink or s.entry.is_gitlink)
+        and s.entry.path.lower().endswith(PDF_SUFFIX)
+        and s.entry.size <= limit
+    ]
 
 
 ProofCheck = Callable[["Step", Context], Iterable[Finding]]

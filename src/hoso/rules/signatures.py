@@ -8,25 +8,38 @@ exactly the records it could affect, and nothing else.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from hoso.config.vocab import SIGNER_TOKENS, role_name
 from hoso.errors import ExitCode
 from hoso.messages import lang, t
+from hoso.repo import Entry
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import CHO_DUYET, KHONG_HOP_LE, compute
+
+
+def _trust_key(ctx: Context) -> str:
+    key = ctx.memo.get("signature-trust")
+    if key is None:
+        from hoso.pdf.verify import POLICY_VERSION
+        from hoso.trust import digest as trust_digest
+
+        key = f"examine-{POLICY_VERSION}:{trust_digest(ctx.config.snapshot)}"
+        ctx.memo["signature-trust"] = key
+    return str(key)
 
 
 def _context_key(ctx: Context) -> str:
     key = ctx.memo.get("signature-context")
     if key is None:
-        from hoso.pdf.verify import POLICY_VERSION
-        from hoso.trust import digest as trust_digest
-
         snapshot = ctx.config.snapshot
         people_digest = hashlib.sha256(snapshot.read("people.yml") or b"").hexdigest()
-        key = f"verify-{POLICY_VERSION}:{trust_digest(snapshot)}:{people_digest}"
+        key = f"{_trust_key(ctx)}:{people_digest}"
         ctx.memo["signature-context"] = key
     return str(key)
 
@@ -41,17 +54,40 @@ def trust_roots(ctx: Context) -> list[Any]:
     return list(roots)
 
 
+def examined(subject: Subject, ctx: Context) -> dict[str, Any]:
+    """What the bytes and certificates say (no person, no role): cached by blob id and trust."""
+    entry = subject.entry
+    key = _trust_key(ctx)
+    cached = ctx.cache.get("examine", entry.oid, key)
+    if cached is None:  # a cache that keeps nothing: `prefetch` left it in the memo
+        cached = _take_prefetched(ctx, entry.oid)
+    if cached is not None:
+        return cached
+    from hoso.pdf.verify import examine_pdf
+
+    verdict = examine_pdf(ctx.read(entry), trust_roots=trust_roots(ctx), path=entry.path).as_json()
+    ctx.cache.put("examine", entry.oid, key, verdict)
+    return verdict
+
+
 def verdict_for(subject: Subject, ctx: Context) -> dict[str, Any]:
+    """The whole verdict: `examined`, then persons, roles and times (`roles.assess`).
+
+    Cached by blob id, trust and people.yml. The arrival (when the blob reached the
+    repository) is the context's: now for a file being committed or pushed, the history's
+    for one already there; the first judgement of a blob is the one kept.
+    """
     entry = subject.entry
     context = _context_key(ctx)
     cached = ctx.cache.get("verify", entry.oid, context)
     if cached is not None:
         return cached
-    from hoso.pdf.verify import verify_pdf
+    from hoso.pdf.verify import FileVerdict, assess
 
-    verdict = verify_pdf(
-        ctx.read(entry), trust_roots=trust_roots(ctx), people=ctx.config.people, path=entry.path
-    ).as_json()
+    raw = examined(subject, ctx)
+    arrival = ctx.arrival(entry) if ctx.arrival is not None else None
+    verdict = assess(FileVerdict.from_json(raw), ctx.config.people, arrival).as_json()
+    verdict["path"] = entry.path
     ctx.cache.put("verify", entry.oid, context, verdict)
     return verdict
 
@@ -102,3 +138,81 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
         missing = ", ".join(signer_label(m) for m in status.missing)
         rule = "signatures.order" if status.out_of_order else "signatures.missing"
         yield Finding(path, rule, ExitCode.UNSIGNED, {"missing": missing}, severity)
+
+
+def history_arrival(root: Path, rev: str = "HEAD") -> Callable[[Entry], Callable[[], datetime | None]]:
+    """A `Context.arrival` for records already in history: the first commit that brought each
+    blob, read from git (one call) only when a verdict needs it."""
+    arrivals: list[dict[str, datetime]] = []
+
+    def of(entry: Entry) -> Callable[[], datetime | None]:
+        def find() -> datetime | None:
+            if not arrivals:
+                from hoso.repo import blob_arrivals
+
+                arrivals.append(blob_arrivals(root, rev))
+            return arrivals[0].get(entry.oid)
+
+        return find
+
+    return of
+
+
+# ---- many records at once ------------------------------------------------------------------
+
+# memo keys of `prefetch`: the verdicts a cache that keeps nothing (`--no-cache`) could not
+# hold, as JSON, until `examined` takes them; and the blobs it examined (what `hoso audit` counts)
+PREFETCHED = "signature-prefetched"
+EXAMINED = "signature-examined"
+
+
+def prefetch(subjects: Sequence[Subject], ctx: Context) -> None:
+    """Examine, on every core, the subjects whose "examine" evidence is not cached yet.
+
+    The `verdict_for` calls that follow then find it. Bytes are read here, in this process
+    (git readers cannot cross processes); a subject that cannot be read is left to
+    `verdict_for`, to fail where it would have. Below `pool.MIN_FILES` nothing is done, not
+    even an import: a hook judging a few files pays nothing for this.
+    """
+    from hoso.pdf import pool
+
+    if len(subjects) < pool.MIN_FILES:
+        return
+    key = _trust_key(ctx)
+    held: dict[str, str] = ctx.memo.setdefault(PREFETCHED, {})
+    missing: dict[str, Entry] = {}
+    for subject in subjects:
+        entry = subject.entry
+        if entry.oid in missing or entry.oid in held:
+            continue
+        if ctx.cache.get("examine", entry.oid, key) is None:
+            missing[entry.oid] = entry
+    if len(missing) < pool.MIN_FILES:
+        return
+    roots = [cert.dump() for cert in trust_roots(ctx)]  # DER: cheap to send to the workers
+    examined_now: set[str] = ctx.memo.setdefault(EXAMINED, set())
+    keeps: bool | None = None  # does the cache keep what it is given?
+    stream = pool.examine_stream(_readable(missing.values(), ctx), roots, len(missing))
+    with closing(stream):
+        for oid, verdict in stream:
+            ctx.cache.put("examine", oid, key, verdict)
+            if keeps is None:
+                keeps = ctx.cache.get("examine", oid, key) is not None
+            if not keeps:
+                held[oid] = json.dumps(verdict, ensure_ascii=False)
+            examined_now.add(oid)
+
+
+def _readable(entries: Iterable[Entry], ctx: Context) -> Iterator[tuple[str, str, bytes]]:
+    for entry in entries:
+        try:
+            data = ctx.read(entry)
+        except Exception:  # read again by `verdict_for`, which then fails as it always did
+            continue
+        yield entry.oid, entry.path, data
+
+
+def _take_prefetched(ctx: Context, oid: str) -> dict[str, Any] | None:
+    held: dict[str, str] | None = ctx.memo.get(PREFETCHED)
+    raw = held.pop(oid, None) if held else None
+    return json.loads(raw) if raw is not None else None

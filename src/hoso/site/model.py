@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -30,7 +30,7 @@ from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path, year_
 from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
 from hoso.retention import is_event, keep_until
 from hoso.rules.base import Context, Subject
-from hoso.rules.signatures import signer_label, verdict_for
+from hoso.rules.signatures import history_arrival, prefetch, signer_label, verdict_for
 from hoso.site.history import HistoryItem, attach_history
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE, compute
 
@@ -216,7 +216,7 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
     source = BlobReader(root)
     cache = EvidenceCache(root)
     try:
-        records, invalid = _records(entries, config, source, cache)
+        records, invalid = _records(entries, config, source, cache, history_arrival(root, commit))
         _texts(records, source, cache)
     finally:
         source.close()
@@ -245,11 +245,16 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
 
 
 def _records(
-    entries: list[Entry], config: Config, source: BlobReader, cache: EvidenceCache
+    entries: list[Entry],
+    config: Config,
+    source: BlobReader,
+    cache: EvidenceCache,
+    arrival: Callable[[Entry], Callable[[], datetime | None]] | None = None,
 ) -> tuple[list[Record], list[str]]:
-    ctx = Context(config=config, source=source, cache=cache)
+    ctx = Context(config=config, source=source, cache=cache, arrival=arrival)
     records: list[Record] = []
     invalid: list[str] = []
+    judged: list[tuple[Entry, RecordPath, RecordType]] = []
     for entry in entries:
         try:
             loc = parse_path(entry.path)
@@ -260,6 +265,10 @@ def _records(
         if rt is None or not entry.path.endswith(".pdf"):
             invalid.append(entry.path)
             continue
+        judged.append((entry, loc, rt))
+    # the first build: every signature verified on every core, into the cache, before the loop
+    prefetch([Subject(entry, loc, rt) for entry, loc, rt in judged], ctx)
+    for entry, loc, rt in judged:
         verdict = verdict_for(Subject(entry, loc, rt), ctx)
         status = compute(verdict, rt, loc, config.people)
         until = keep_until(loc, rt)

@@ -1,0 +1,295 @@
+"""Integrity: what may change in a signed PDF after each signature, and what may follow it.
+
+After the first signature a record may only gain signatures (fields, widgets, appearances),
+DSS validation data and document timestamps (pyHanko's difference analysis with hoso's rules,
+below). On top of that, three things pyHanko lets through are refused here:
+
+- bytes after the end: the file must end with its last revision's ``%%EOF`` and at most one
+  end-of-line; a ZIP or junk appended after it, even one that repeats ``startxref … %%EOF``
+  in its comment, is not a revision (`check_file_end`);
+- descriptive metadata (/Info Title, Author, Subject, Keywords; XMP dc:title, dc:creator,
+  dc:description, dc:subject, pdf:Keywords) changed after the first signature: a signing
+  application updates dates and the producer, never what the document says it is
+  (`check_metadata`);
+- after the last signature only DSS data and document timestamps: a new document-timestamp
+  field is the one form change allowed there (`check_integrity`).
+
+Appearances drawn over the signed content are judged in `appearance`.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
+
+from hoso.pdf.verify.report import (
+    R_BYTE_RANGE,
+    R_BYTES_AFTER_END,
+    R_CONTENTS,
+    R_DIGEST,
+    R_ENCAPSULATED,
+    R_FORBIDDEN,
+    R_METADATA,
+    R_NOT_LAST,
+    R_SIGNATURE,
+    FileVerdict,
+    SignatureVerdict,
+)
+
+# The one subfilter whose CMS legitimately encapsulates content: the SHA-1 digest of the bytes.
+PKCS7_SHA1 = "/adbe.pkcs7.sha1"
+DESCRIPTIVE_INFO = ("/Title", "/Author", "/Subject", "/Keywords")
+# XMP properties that say what the document is (namespace URI, local name)
+DESCRIPTIVE_XMP = (
+    ("http://purl.org/dc/elements/1.1/", "title"),
+    ("http://purl.org/dc/elements/1.1/", "creator"),
+    ("http://purl.org/dc/elements/1.1/", "description"),
+    ("http://purl.org/dc/elements/1.1/", "subject"),
+    ("http://ns.adobe.com/pdf/1.3/", "Keywords"),
+)
+MAX_XMP = 1 << 20  # a metadata stream larger than this, decoded, is not read (and not trusted)
+
+
+def hoso_diff_policy() -> Any:
+    """pyHanko's standard diff analysis without its form-filling rule.
+
+    Allowed after a signature: new signature fields with their appearances and widgets,
+    signature values, DSS validation data, document timestamps, document info / XMP
+    metadata (whose descriptive fields `check_metadata` then compares) and object/xref
+    stream bookkeeping. Form values of other fields, content, pages and annotations are not
+    explained by any rule, hence forbidden; so is replacing an existing appearance stream in
+    place or reusing an existing object as a signature.
+    """
+    from pyhanko.sign.diff_analysis import (
+        CatalogModificationRule,
+        DocInfoRule,
+        DSSCompareRule,
+        FormUpdatingRule,
+        MetadataUpdateRule,
+        ModificationLevel,
+        ObjectStreamRule,
+        SigFieldCreationRule,
+        SigFieldModificationRule,
+        StandardDiffPolicy,
+        XrefStreamRule,
+    )
+
+    lta = ModificationLevel.LTA_UPDATES
+    return StandardDiffPolicy(
+        global_rules=[
+            CatalogModificationRule(),  # type: ignore[no-untyped-call]
+            DocInfoRule().as_qualified(lta),
+            XrefStreamRule().as_qualified(lta),
+            ObjectStreamRule().as_qualified(lta),
+            DSSCompareRule().as_qualified(lta),
+            MetadataUpdateRule().as_qualified(lta),  # type: ignore[no-untyped-call]
+        ],
+        form_rule=FormUpdatingRule(
+            field_rules=[
+                SigFieldCreationRule(),  # type: ignore[no-untyped-call]
+                SigFieldModificationRule(allow_in_place_appearance_stream_changes=False),
+            ],
+        ),
+    )
+
+
+# ---- one signature -------------------------------------------------------------------------
+
+
+def check_integrity(
+    sig: SignatureVerdict,
+    emb: Any,
+    policy: Any,
+    *,
+    is_last_signature: bool,
+    later_timestamps: frozenset[str],
+) -> None:
+    """Coverage, the modifications after this signature, and the CMS digest and signature.
+
+    `later_timestamps`: names of the document-timestamp fields added after this signature;
+    adding them is the one form change allowed after the last signature (and under DocMDP).
+    """
+    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        emb.compute_integrity_info(diff_policy=policy)
+    except Exception as exc:
+        sig.add(R_BYTE_RANGE, f"{type(exc).__name__}: {exc}")
+        return
+    coverage = emb.coverage
+    sig.covers_file = coverage == SignatureCoverageLevel.ENTIRE_FILE
+    sig.coverage = {
+        SignatureCoverageLevel.ENTIRE_FILE: "entire-file",
+        SignatureCoverageLevel.ENTIRE_REVISION: "entire-revision",
+        SignatureCoverageLevel.CONTIGUOUS_BLOCK_FROM_START: "partial",
+    }.get(coverage, "unclear")
+    if coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        sig.add(R_BYTE_RANGE, f"coverage {coverage.name}")
+
+    diff = emb.diff_result
+    if isinstance(diff, DiffResult):
+        level = diff.modification_level
+        changed = set(diff.changed_form_fields)
+        if level == ModificationLevel.FORM_FILLING and changed and changed <= later_timestamps:
+            level = ModificationLevel.LTA_UPDATES  # only document timestamps were added
+        sig.modifications = level.name.lower().replace("_", "-")
+        docmdp = emb.docmdp_level
+        if docmdp is not None and level.value > docmdp.value:
+            sig.modifications = "forbidden"
+            sig.add(R_FORBIDDEN, f"{level.name} exceeds the DocMDP permission {docmdp.name}")
+        elif is_last_signature and not sig.covers_file and level > ModificationLevel.LTA_UPDATES:
+            # after the last signature only DSS data and document timestamps may follow
+            sig.add(R_NOT_LAST, f"later revisions reach {level.name}: {', '.join(sorted(changed))}")
+    elif diff is not None and coverage >= SignatureCoverageLevel.ENTIRE_REVISION:
+        sig.modifications = "forbidden"
+        sig.add(R_FORBIDDEN, str(diff))
+
+    if sig.kind != "signature":
+        return  # a document timestamp's imprint is checked with its token
+    check_cms_integrity(sig, emb)
+
+
+def check_cms_integrity(sig: SignatureVerdict, emb: Any) -> None:
+    """The CMS: detached (PDF signatures sign the byte range, never carried content), digest
+    of the byte range, and the signature value over the signed attributes.
+
+    The SHA-1 subfilters are checked by `legacy`: adbe.pkcs7.sha1 encapsulates the digest of
+    the byte range, adbe.x509.rsa_sha1 holds a bare PKCS#1 signature instead of a CMS."""
+    from pyhanko.sign.general import CMSStructuralError
+    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+
+    from hoso.pdf.verify import legacy
+
+    if sig.subfilter == PKCS7_SHA1:
+        legacy.check_pkcs7_sha1(sig, emb)
+        return
+    if sig.subfilter == legacy.RSA_SHA1:
+        legacy.check_rsa_sha1(sig, emb)
+        return
+    encap = emb.signed_data["encap_content_info"]
+    if encap["content"].native is not None:
+        sig.add(R_ENCAPSULATED, f"content type {encap['content_type'].native}")
+        return
+    try:
+        content_type = encap["content_type"].native
+        intact, valid = validate_sig_integrity(
+            emb.signer_info, emb.signer_cert, content_type, emb.compute_digest()
+        )
+    except (CMSStructuralError, ValueError, KeyError) as exc:
+        sig.add(R_CONTENTS, f"{type(exc).__name__}: {exc}")
+        return
+    sig.intact = bool(intact)
+    if not intact:
+        sig.add(R_DIGEST)
+    elif not valid:
+        sig.add(R_SIGNATURE)
+
+
+# ---- the end of the file -------------------------------------------------------------------
+
+_EOF = re.compile(rb"%%EOF(\r\n|\r|\n)?")
+
+
+def check_file_end(data: bytes, reader: Any, verdict: FileVerdict) -> None:
+    """The file ends where its last revision does: ``%%EOF`` and at most one end-of-line.
+
+    The last revision is the one the final ``startxref`` of the reader names. Whatever lies
+    after its ``%%EOF`` (junk, a ZIP, a copy of ``startxref … %%EOF`` in a ZIP comment) is not
+    part of any revision and no signature vouches for it.
+    """
+    xrefs = reader.xrefs
+    meta = xrefs.get_xref_container_info(xrefs.total_revisions - 1)
+    match = _EOF.search(data, max(int(meta.end_location), int(meta.start_location)))
+    end = match.end() if match is not None else -1
+    if end != len(data):
+        extra = len(data) - end if end >= 0 else len(data)
+        detail = f"{extra} bytes after the last revision's %%EOF"
+        verdict.add(R_BYTES_AFTER_END, detail)
+        for sig in verdict.signatures:
+            sig.add(R_BYTES_AFTER_END, detail)
+
+
+# ---- metadata ------------------------------------------------------------------------------
+
+
+def check_metadata(reader: Any, verdict: FileVerdict, first_signed: int) -> None:
+    """Descriptive metadata of every revision after `first_signed` equals that one's."""
+    total = reader.xrefs.total_revisions
+    if first_signed < 0 or first_signed >= total - 1:
+        return
+    signed = _descriptive(reader, first_signed)
+    for revision in range(first_signed + 1, total):
+        now = _descriptive(reader, revision)
+        if now != signed:
+            changed = sorted(k for k in set(signed) | set(now) if signed.get(k) != now.get(k))
+            detail = f"revision {revision + 1} changes {', '.join(changed)}"
+            verdict.add(R_METADATA, detail)
+            for sig in verdict.signatures:
+                if sig.revision is not None and sig.revision < revision:
+                    sig.add(R_METADATA, detail)
+            return
+
+
+def _descriptive(reader: Any, revision: int) -> dict[str, str | None]:
+    from pyhanko.pdf_utils import generic
+
+    resolver = reader.get_historical_resolver(revision)
+
+    def resolve(container: Any, key: str) -> Any:
+        # through the revision's resolver: an object's later versions must not leak in
+        try:
+            raw = container.raw_get(key)
+        except KeyError:
+            return None
+        if isinstance(raw, generic.IndirectObject):
+            return resolver.get_object(raw.reference)
+        return raw
+
+    found: dict[str, str | None] = {}
+    info = resolve(resolver.trailer_view, "/Info")
+    if isinstance(info, generic.DictionaryObject):
+        for key in DESCRIPTIVE_INFO:
+            value = resolve(info, key)
+            found[key] = str(value) if value is not None else None
+    root = resolve(resolver.trailer_view, "/Root")
+    stream = resolve(root, "/Metadata") if isinstance(root, generic.DictionaryObject) else None
+    if isinstance(stream, generic.StreamObject):
+        found.update(_xmp_fields(stream))
+    return found
+
+
+def _xmp_fields(stream: Any) -> dict[str, str | None]:
+    """The descriptive XMP properties, as text; the raw stream when it cannot be read safely."""
+    raw = stream.encoded_data
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else ([str(filters)] if filters else [])
+    if names == ["/FlateDecode"]:
+        inflater = zlib.decompressobj()
+        try:
+            xml = inflater.decompress(raw, MAX_XMP)
+        except zlib.error:
+            return {"xmp": raw.hex()}
+        if inflater.unconsumed_tail:
+            return {"xmp": raw.hex()}
+    elif not names:
+        xml = raw
+    else:
+        return {"xmp": raw.hex()}  # unusual filters: compared byte for byte
+    if len(xml) > MAX_XMP:
+        return {"xmp": raw.hex()}
+    import xml.etree.ElementTree as ET
+
+    try:
+        # the stdlib parser resolves no external entity; expat bounds entity expansion
+        root = ET.fromstring(xml)
+    except ET.ParseError:
+        return {"xmp": raw.hex()}
+    found: dict[str, str | None] = {}
+    for namespace, local in DESCRIPTIVE_XMP:
+        name = f"{{{namespace}}}{local}"
+        values = [" ".join("".join(el.itertext()).split()) for el in root.iter(name)]
+        values += [el.attrib[name] for el in root.iter() if name in el.attrib]  # the short form
+        found[f"xmp:{local}"] = " | ".join(values) if values else None
+    return found
