@@ -239,3 +239,152 @@ def certified(
     )
     pdf_signer = PdfSigner(meta, signer=signer)
     return _sign(prepared.getvalue(), pdf_signer, F.SIGNED_AT)
+
+
+# ---- forgeries found by review (each was judged valid once) --------------------------------
+
+
+def _text_stamp(width: int, height: int, text: bytes) -> Any:
+    """An opaque white stamp with text drawn in Helvetica: what a forger writes over a record."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.content import PdfResources, RawContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.stamp import StaticStampStyle
+
+    resources = PdfResources()
+    resources.font[generic.pdf_name("/Helv")] = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/Font"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
+            generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
+        }
+    )
+    content = b"1 1 1 rg 0 0 %d %d re f 0 g BT /Helv 14 Tf 12 20 Td (%s) Tj ET" % (width, height, text)
+    background = RawContent(content, box=BoxConstraints(width=width, height=height), resources=resources)
+    return StaticStampStyle(background=background, border_width=0, background_opacity=1.0)
+
+
+def prepared_field_overlay() -> bytes:
+    """An empty signature field prepared over the text before the first signature, signed much
+    later with an opaque appearance: the widget is old, its appearance new."""
+    from pyhanko.sign import fields
+
+    p = F.pki_fixture()
+    box = (60, 715, 560, 790)
+    writer = _incremental(F.source_pdf())
+    fields.append_signature_field(writer, fields.SigFieldSpec("Sig9", on_page=0, box=box))
+    data = F.sign(_written(writer), p.teacher, "Sig1-giao-vien")
+    data = F.sign(data, p.to_truong, "Sig2-to-truong", when=datetime(2024, 9, 14, 11, 22))
+    signer, meta = _pdf_signer(p.teacher, "Sig9")
+    style = _text_stamp(box[2] - box[0], box[3] - box[1], b"Ke hoach DA DUOC SUA - diem 10")
+    return _sign(data, PdfSigner(meta, signer=signer, stamp_style=style), datetime(2024, 9, 15, 10, 0))
+
+
+def scripted_widget(data: bytes, issued: pki.Issued, field: str) -> bytes:
+    """A counter-signature on blank paper whose field runs JavaScript when the page opens."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign import fields
+
+    writer = _incremental(data)
+    fields.append_signature_field(writer, fields.SigFieldSpec(field, on_page=0, box=(330, 140, 550, 210)))
+    script = 'this.getField("ghi_chu").value = "Diem: 10";'
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        if ref.get_object().get("/T") == field:
+            action = generic.DictionaryObject(
+                {
+                    generic.pdf_name("/S"): generic.pdf_name("/JavaScript"),
+                    generic.pdf_name("/JS"): generic.TextStringObject(script),
+                }
+            )
+            ref.get_object()["/AA"] = generic.DictionaryObject({generic.pdf_name("/PO"): action})
+            writer.mark_update(ref)
+    signer, meta = _pdf_signer(issued, field)
+    return _sign(_written(writer), PdfSigner(meta, signer=signer), datetime(2024, 9, 14, 10, 0))
+
+
+def need_appearances(data: bytes) -> bytes:
+    """/NeedAppearances set after signing: viewers redraw every field (with any font in /DR)."""
+    from pyhanko.pdf_utils import generic
+
+    writer = _incremental(data)
+    form_ref = writer.root.raw_get("/AcroForm")
+    form = form_ref.get_object()
+    form["/NeedAppearances"] = generic.BooleanObject(True)
+    if isinstance(form_ref, generic.IndirectObject):
+        writer.mark_update(form_ref)
+    else:
+        writer.update_root()
+    return _written(writer)
+
+
+def shadow_object(data: bytes) -> bytes:
+    """An update holding a new version of the page's content stream its table does not list,
+    with a 19-byte entry: pyHanko reads an empty revision, a viewer rebuilding the table shows
+    the hidden object."""
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    trailer = data[data.rfind(b"trailer") :]
+    root = re.search(rb"/Root\s+\d+\s+\d+\s+R", trailer)
+    size = re.search(rb"/Size\s+\d+", trailer)
+    page_contents = re.search(rb"/Contents\s+(\d+)\s+0\s+R", data)
+    assert root and size and page_contents
+    body = b"BT /F1 14 Tf 72 760 Td (Noi dung DA BI SUA) Tj ET"
+    hidden = b"%s 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
+        page_contents.group(1),
+        len(body),
+        body,
+    )
+    base = data + hidden
+    tail = b"xref\n0 1\n0000000000 65535 f\ntrailer\n<< %s %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size.group(0),
+        root.group(0),
+        prev,
+        len(base),
+    )
+    return base + tail
+
+
+def costly_page(depth: int = 7) -> bytes:
+    """A one-page PDF of a few KB whose drawing fans out: a form XObject drawn 10 times by one
+    drawn 10 times … `depth` levels (10**depth rectangles to render)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    name = generic.pdf_name
+    writer = PdfFileWriter()
+    box = generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)])
+
+    def form(data: bytes, child: Any = None) -> Any:
+        entries = {name("/Type"): name("/XObject"), name("/Subtype"): name("/Form"), name("/BBox"): box}
+        if child is not None:
+            entries[name("/Resources")] = generic.DictionaryObject(
+                {name("/XObject"): generic.DictionaryObject({name("/X"): child})}
+            )
+        return writer.add_object(generic.StreamObject(entries, stream_data=data))
+
+    node = form(b"0.9 g 100 100 0.5 0.5 re f")
+    for _ in range(depth):
+        node = form(b"/X Do " * 10, node)
+    resources = generic.DictionaryObject({name("/XObject"): generic.DictionaryObject({name("/X"): node})})
+    content = writer.add_object(generic.StreamObject(stream_data=b"/X Do"))
+    page = generic.DictionaryObject(
+        {
+            name("/Type"): name("/Page"),
+            name("/MediaBox"): box,
+            name("/Contents"): content,
+            name("/Resources"): resources,
+        }
+    )
+    writer.insert_page(page)
+    return _written(writer)
+
+
+def _incremental(data: bytes) -> Any:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    return IncrementalPdfFileWriter(io.BytesIO(data))
+
+
+def _written(writer: Any) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -258,3 +258,54 @@ def test_verify_json_carries_the_indication(tmp_path: Path) -> None:
     as_json = json.loads(json.dumps(check(data).as_json()))
     assert as_json["signatures"][0]["indication"] == "TOTAL_FAILED"
     assert FileVerdict.from_json(as_json).as_json() == as_json
+
+
+# ---- forgeries found by review -------------------------------------------------------------
+
+
+def test_prepared_field_signed_later_over_the_text_is_refused() -> None:
+    assert_refused(check(A.prepared_field_overlay()), "sig.appearance-covers-content")
+
+
+def test_later_signature_with_javascript_is_refused() -> None:
+    data = A.scripted_widget(F.signed(), F.pki_fixture().to_truong, "Sig2-to-truong")
+    assert b"/JavaScript" in data
+    assert_refused(check(data), "sig.forbidden-modification")
+
+
+def test_need_appearances_after_signing_is_refused() -> None:
+    p = F.pki_fixture()
+    data = A.need_appearances(F.signed())
+    data = F.sign(data, p.to_truong, "Sig2-to-truong", when=datetime(2024, 9, 14, 11, 22), visible=False)
+    assert_refused(check(data), "sig.forbidden-modification")
+
+
+def test_later_signature_over_a_form_field_is_refused() -> None:
+    # the signed, empty text field "ghi_chu" (72, 600)-(372, 624): a box written into it
+    data = A.opaque_overlay(F.signed(), F.pki_fixture().to_truong, "Sig2", box=(80, 602, 300, 622))
+    assert_refused(check(data), "sig.appearance-covers-content")
+
+
+@pytest.mark.parametrize("base", ["signed", "counter_signed"])
+def test_object_hidden_from_the_cross_reference_table_is_refused(base: str) -> None:
+    assert_refused(check(A.shadow_object(getattr(F, base)())), "sig.forbidden-modification")
+
+
+def test_a_page_too_costly_to_render_is_refused_in_seconds() -> None:
+    import time
+
+    p = F.pki_fixture()
+    data = F.sign(A.costly_page(), p.teacher, "Sig1")
+    data = F.sign(data, p.to_truong, "Sig2", when=datetime(2024, 9, 14, 11, 22))
+    started = time.monotonic()
+    verdict = check(data)
+    assert time.monotonic() - started < 5
+    assert_refused(verdict, "sig.appearance-covers-content")
+    assert any("too costly" in d for d in verdict.details)
+
+
+def test_history_arrival_bounds_a_claimed_time() -> None:
+    # in history, the arrival is found on demand (a callable): a claim after it is refused too
+    verdict = check(F.counter_signed(), arrival=lambda: datetime(2024, 9, 13, tzinfo=UTC))
+    assert_refused(verdict, "sig.time-after-arrival", "untrusted")
+    assert verdict.signatures[0].reasons == []  # signed 2024-09-12: before the arrival

@@ -14,13 +14,18 @@ pdfium's (pypdfium2), on one core, only for the pages concerned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SCALE = 1.0  # pixels per point
-INK = 200  # a grey level below this (0 black … 255 white) is ink in the signed rendering
-CHANGED = 48  # a grey level moving by more than this is a visible change
+MAX_PIXELS = 4_000_000  # a larger page is rendered at a lower scale (A4 at 1x: 0.5 Mpx)
+BLANK = 220  # a pixel whose every channel is at least this is blank paper (or scanned paper)
+CHANGED = 32  # a channel moving by more than this is a visible change
 MAX_PAGES = 2000
+# A page costing more than this to draw (content operators, with form XObjects expanded as
+# often as they are drawn, plus image pixels / 100) is not rendered: refused as unverifiable.
+MAX_COST = 3_000_000
+MAX_STREAM = 32 << 20  # bytes of a decoded content stream read to estimate the cost
 HIDDEN, NO_VIEW, PRINT = 1 << 1, 1 << 5, 1 << 2
 
 
@@ -28,44 +33,107 @@ HIDDEN, NO_VIEW, PRINT = 1 << 1, 1 << 5, 1 << 2
 class Widget:
     page: int
     rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF user space
-    revision: int  # the revision that introduced it
+    revision: int  # the revision that last changed it (or its appearance)
     field: str
 
 
-def later_widgets(reader: Any, first_signed: int) -> list[Widget]:
-    """Visible signature widgets introduced after revision `first_signed`, page by page."""
+@dataclass
+class Survey:
+    """The annotations of the final file, as the appearance check needs them."""
+
+    widgets: list[Widget] = field(default_factory=list)  # visible signature widgets changed later
+    # rectangles of the annotations other than signatures present when the first signature
+    # was made (form fields, links, notes): a later widget may not be drawn over them
+    protected: dict[int, list[tuple[float, float, float, float]]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # actions on later annotations
+
+
+def survey(reader: Any, first_signed: int) -> Survey:
+    """Visible signature widgets whose dictionary or appearance changed after revision
+    `first_signed` (new ones, and empty fields prepared earlier and signed later); the
+    other annotations as they were then; and actions attached to anything changed later."""
     from pyhanko.pdf_utils import generic
 
-    found: list[Widget] = []
+    found = Survey()
     for index, page in enumerate(_pages(reader)):
-        annots = page.get("/Annots")
+        annots = _get(page, "/Annots")
         if not isinstance(annots, generic.ArrayObject):
             continue
         for raw in annots.iterate():
             if not isinstance(raw, generic.IndirectObject):
                 continue  # a direct annotation lives in the page, which may not change
-            try:
-                revision = reader.xrefs.get_introducing_revision(raw.reference)
-            except KeyError:
-                continue
-            if revision <= first_signed:
-                continue
             annot = raw.get_object()  # type: ignore[no-untyped-call]
-            if not isinstance(annot, generic.DictionaryObject) or annot.get("/Subtype") != "/Widget":
+            if not isinstance(annot, generic.DictionaryObject):
                 continue
-            flags = int(annot.get("/F", 0))
-            if flags & HIDDEN or (flags & NO_VIEW and not flags & PRINT):
+            changed = _last_change(reader, raw, annot)
+            rect = _rect(annot)
+            parent = _get(annot, "/Parent")
+            is_sig = _get(annot, "/FT") == "/Sig" or (
+                isinstance(parent, generic.DictionaryObject) and _get(parent, "/FT") == "/Sig"
+            )
+            if changed <= first_signed:
+                if rect is not None and not is_sig:
+                    found.protected.setdefault(index, []).append(rect)
                 continue
-            try:
-                x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
-            except (KeyError, TypeError, ValueError):
-                continue
-            rect = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-            if rect[2] - rect[0] <= 0 or rect[3] - rect[1] <= 0:
-                continue  # an invisible signature
-            name = annot.get("/T") or annot.get("/Parent", {}).get("/T", "")
-            found.append(Widget(index, rect, revision, str(name)))
+            if (
+                "/A" in annot
+                or "/AA" in annot
+                or (isinstance(parent, generic.DictionaryObject) and "/AA" in parent)
+            ):
+                found.problems.append(f"page {index + 1}: actions on an annotation added after signing")
+            if not is_sig or _get(annot, "/Subtype") != "/Widget":
+                continue  # anything else added later is the difference analysis' to refuse
+            flags = int(_get(annot, "/F") or 0)
+            if flags & HIDDEN or (flags & NO_VIEW and not flags & PRINT) or rect is None:
+                continue  # not shown, or an invisible signature
+            name = _get(annot, "/T") or (
+                (_get(parent, "/T") or "") if isinstance(parent, generic.DictionaryObject) else ""
+            )
+            found.widgets.append(Widget(index, rect, changed, str(name)))
     return found
+
+
+def _last_change(reader: Any, raw: Any, annot: Any) -> int:
+    """The last revision that changed the annotation or its normal appearance stream."""
+    from pyhanko.pdf_utils import generic
+
+    refs = [raw.reference]
+    ap_raw = annot.raw_get("/AP") if "/AP" in annot else None
+    if isinstance(ap_raw, generic.IndirectObject):
+        refs.append(ap_raw.reference)
+    ap = _get(annot, "/AP")
+    if isinstance(ap, generic.DictionaryObject) and "/N" in ap:
+        normal = ap.raw_get("/N")
+        if isinstance(normal, generic.IndirectObject):
+            refs.append(normal.reference)
+    last = 0
+    for ref in refs:
+        try:
+            last = max(last, int(reader.xrefs.get_last_change(ref)))
+        except KeyError:
+            continue
+    return last
+
+
+def _rect(annot: Any) -> tuple[float, float, float, float] | None:
+    try:
+        x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    rect = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    return rect if rect[2] > rect[0] and rect[3] > rect[1] else None
+
+
+def _get(container: Any, key: str) -> Any:
+    """`container[key]` resolved (pyHanko's `get` returns references unresolved), or None."""
+    try:
+        return container[key]
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _pages(reader: Any) -> list[Any]:
@@ -84,8 +152,8 @@ def _pages(reader: Any) -> list[Any]:
         node = node.get_object()
         if not isinstance(node, generic.DictionaryObject):
             continue
-        if node.get("/Type") == "/Pages" or "/Kids" in node:
-            kids = node.get("/Kids")
+        if _get(node, "/Type") == "/Pages" or "/Kids" in node:
+            kids = _get(node, "/Kids")
             if isinstance(kids, generic.ArrayObject):
                 stack.extend(reversed(list(kids.iterate())))
         else:
@@ -93,26 +161,38 @@ def _pages(reader: Any) -> list[Any]:
     return pages
 
 
-def hidden_content(data: bytes, signed_end: int, widgets: list[Widget]) -> list[str]:
-    """Where the final rendering differs from the signed one beyond what `widgets` may draw.
+def hidden_content(data: bytes, signed_end: int, found: Survey, reader: Any) -> list[str]:
+    """Where the final rendering differs from the signed one beyond what later widgets may draw.
 
     `signed_end`: the length of the first signed revision (its bytes alone are that revision's
     PDF). Returns one description per page that fails, empty when every change is allowed.
     """
+    problems: list[str] = []
+    pages = sorted({w.page for w in found.widgets})
+    for page_index in pages:
+        rects = [w.rect for w in found.widgets if w.page == page_index]
+        if any(_overlaps(r, p) for r in rects for p in found.protected.get(page_index, [])):
+            problems.append(f"page {page_index + 1}: a later signature is drawn over a form field or note")
+    page_dicts = _pages(reader)
+    for page_index in pages:
+        cost = _cost(page_dicts[page_index]) if page_index < len(page_dicts) else 0
+        if cost > MAX_COST:
+            problems.append(f"page {page_index + 1}: too costly to render ({cost} operations)")
+    if problems or not pages:
+        return problems
     import pypdfium2 as pdfium
 
-    problems: list[str] = []
     before_doc = pdfium.PdfDocument(data[:signed_end])
     after_doc = pdfium.PdfDocument(data)
     # widgets are drawn only with a form environment (as viewers do); before any page loads
     before_doc.init_forms()
     after_doc.init_forms()
     try:
-        for page_index in sorted({w.page for w in widgets}):
+        for page_index in pages:
             if page_index >= len(before_doc) or page_index >= len(after_doc):
                 problems.append(f"page {page_index + 1}: not in the signed revision")
                 continue
-            rects = [w.rect for w in widgets if w.page == page_index]
+            rects = [w.rect for w in found.widgets if w.page == page_index]
             problem = _compare(before_doc[page_index], after_doc[page_index], rects)
             if problem:
                 problems.append(f"page {page_index + 1}: {problem}")
@@ -122,9 +202,99 @@ def hidden_content(data: bytes, signed_end: int, widgets: list[Widget]) -> list[
     return problems
 
 
+def _cost(page: Any) -> int:
+    """A bound on the work of drawing `page` with its annotations: operators (approximated by
+    the tokens of the decoded streams), form XObjects counted each time they are drawn (with
+    memoisation, so a fan-out tree is counted, not walked), images by pixels / 100."""
+    from pyhanko.pdf_utils import generic
+
+    memo: dict[int, int] = {}
+
+    def stream_cost(stream: Any, resources: Any, depth: int) -> int:
+        if depth > 32:
+            return MAX_COST + 1
+        key = id(stream)
+        if key in memo:
+            return memo[key]
+        memo[key] = MAX_COST + 1  # a cycle costs everything
+        raw = _decoded(stream)
+        if raw is None:
+            memo[key] = MAX_COST + 1
+            return memo[key]
+        total = raw.count(b" ") + raw.count(b"\n") + 1
+        xobjects = _get(resources, "/XObject") if isinstance(resources, generic.DictionaryObject) else None
+        if isinstance(xobjects, generic.DictionaryObject) and b"Do" in raw:
+            for name in list(xobjects.keys())[:1000]:
+                uses = raw.count(name.encode("latin-1") + b" Do") + raw.count(name.encode("latin-1") + b"Do")
+                if not uses:
+                    continue
+                child = xobjects[name]
+                if not isinstance(child, generic.StreamObject):
+                    continue
+                if _get(child, "/Subtype") == "/Image":
+                    pixels = int(_get(child, "/Width") or 0) * int(_get(child, "/Height") or 0)
+                    total += uses * (pixels // 100 + 1)
+                else:
+                    total += uses * stream_cost(child, (_get(child, "/Resources") or resources), depth + 1)
+                if total > MAX_COST:
+                    break
+        memo[key] = min(total, MAX_COST + 1)
+        return memo[key]
+
+    resources, node = None, page
+    for _ in range(32):  # resources are inherited from the page tree
+        resources = _get(node, "/Resources")
+        node = _get(node, "/Parent")
+        if resources is not None or not isinstance(node, generic.DictionaryObject):
+            break
+    contents = _get(page, "/Contents")
+    streams = (
+        [c.get_object() for c in contents.iterate()]
+        if isinstance(contents, generic.ArrayObject)
+        else [contents]
+    )
+    total = sum(stream_cost(c, resources, 0) for c in streams if isinstance(c, generic.StreamObject))
+    annots = _get(page, "/Annots")
+    for raw_annot in annots.iterate() if isinstance(annots, generic.ArrayObject) else []:
+        annot = raw_annot.get_object()
+        ap = _get(annot, "/AP") if isinstance(annot, generic.DictionaryObject) else None
+        normal = _get(ap, "/N") if isinstance(ap, generic.DictionaryObject) else None
+        for appearance in (
+            normal.values()
+            if isinstance(normal, generic.DictionaryObject) and not isinstance(normal, generic.StreamObject)
+            else [normal]
+        ):
+            if isinstance(appearance, generic.StreamObject):
+                total += stream_cost(appearance, _get(appearance, "/Resources"), 0)
+        if total > MAX_COST:
+            break
+    return int(total)
+
+
+def _decoded(stream: Any) -> bytes | None:
+    """A content stream decoded (Flate only, bounded), or its raw bytes; None when unreadable."""
+    import zlib
+
+    filters = _get(stream, "/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else ([str(filters)] if filters else [])
+    raw = stream.encoded_data
+    if not names:
+        return bytes(raw)
+    if names != ["/FlateDecode"]:
+        return bytes(raw)  # other filters: their encoded size is the estimate
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(raw, MAX_STREAM)
+    except zlib.error:
+        return None
+    return None if inflater.unconsumed_tail else out
+
+
 def _render(page: Any) -> Any:
-    bitmap = page.render(scale=SCALE, draw_annots=True, may_draw_forms=True, grayscale=True)
-    return bitmap.to_pil().convert("L")
+    width, height = page.get_size()
+    scale = min(SCALE, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+    bitmap = page.render(scale=scale, draw_annots=True, may_draw_forms=True)
+    return bitmap.to_pil().convert("RGB")
 
 
 def _compare(before_page: Any, after_page: Any, rects: list[tuple[float, float, float, float]]) -> str:
@@ -133,12 +303,14 @@ def _compare(before_page: Any, after_page: Any, rects: list[tuple[float, float, 
     before, after = _render(before_page), _render(after_page)
     if before.size != after.size:
         return "page size changed"
-    diff = ImageChops.difference(before, after).point(lambda v: 255 if v > CHANGED else 0)
+    # a pixel changed when any channel moved by more than CHANGED
+    diff = ImageChops.difference(before, after)
+    diff = _channel_max(diff).point(lambda v: 255 if v > CHANGED else 0)
     if diff.getbbox() is None:
         return ""
-    # allowed: inside a later widget, where the signed page had no ink
+    # allowed: inside a later widget, where the signed page was blank (every channel light)
     allowed = _mask(after_page, after.size, rects)
-    blank = before.point(lambda v: 255 if v >= INK else 0)
+    blank = _channel_min(before).point(lambda v: 255 if v >= BLANK else 0)
     allowed = ImageChops.multiply(allowed, blank)
     forbidden = ImageChops.subtract(diff, allowed)
     box = forbidden.getbbox()
@@ -146,6 +318,20 @@ def _compare(before_page: Any, after_page: Any, rects: list[tuple[float, float, 
         return ""
     covered = forbidden.histogram()[255]
     return f"{covered} pixels of signed content changed near {box}"
+
+
+def _channel_max(image: Any) -> Any:
+    from PIL import ImageChops
+
+    r, g, b = image.split()
+    return ImageChops.lighter(ImageChops.lighter(r, g), b)
+
+
+def _channel_min(image: Any) -> Any:
+    from PIL import ImageChops
+
+    r, g, b = image.split()
+    return ImageChops.darker(ImageChops.darker(r, g), b)
 
 
 def _mask(page: Any, size: tuple[int, int], rects: list[tuple[float, float, float, float]]) -> Any:

@@ -23,6 +23,7 @@ from hoso.pdf.verify.report import (
     NOT_CHECKED_REVOCATION,
     R_CONTENTS,
     R_DIGEST,
+    R_FORBIDDEN,
     R_NO_TIME,
     R_OVERLAY,
     R_SIGNATURE,
@@ -133,18 +134,22 @@ def _whole_file_checks(
     except Exception as exc:
         verdict.add(R_UNREADABLE, f"{type(exc).__name__}: {exc}")
     try:
-        widgets = appearance.later_widgets(reader, first_signed)
-        problems = (
-            appearance.hidden_content(data, _covered_end(first), widgets) if widgets else []
-        )
+        policy.check_revisions(data, reader, verdict, first_signed)
+    except Exception as exc:
+        verdict.add(R_UNREADABLE, f"{type(exc).__name__}: {exc}")
+    found = appearance.Survey()
+    try:
+        found = appearance.survey(reader, first_signed)
+        problems = appearance.hidden_content(data, _covered_end(first), found, reader)
     except Exception as exc:  # cannot render: cannot say the pages are unchanged
         problems = [f"{type(exc).__name__}: {exc}"]
-    first_later = min((w.revision for w in widgets), default=0)
-    for problem in problems:
-        verdict.add(R_OVERLAY, problem)
-        for sig in verdict.signatures:  # those who signed the pages before they were covered
-            if sig.revision is not None and sig.revision < max(first_later, first_signed + 1):
-                sig.add(R_OVERLAY, problem)
+    first_later = min((w.revision for w in found.widgets), default=first_signed + 1)
+    for reason, items in ((R_FORBIDDEN, found.problems), (R_OVERLAY, problems)):
+        for problem in items:
+            verdict.add(reason, problem)
+            for sig in verdict.signatures:  # those who signed the pages before they changed
+                if sig.revision is not None and sig.revision < max(first_later, first_signed + 1):
+                    sig.add(reason, problem)
 
 
 def _open(data: bytes, verdict: FileVerdict) -> tuple[Any, list[tuple[SignatureVerdict, Any]]]:

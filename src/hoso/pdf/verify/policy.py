@@ -90,6 +90,9 @@ def hoso_diff_policy() -> Any:
                 SigFieldCreationRule(),  # type: ignore[no-untyped-call]
                 SigFieldModificationRule(allow_in_place_appearance_stream_changes=False),
             ],
+            # not /NeedAppearances: set after signing, a viewer redraws every field (with fonts
+            # a later revision may have swapped in /DR) — the signed appearances would change
+            ignored_acroform_keys={"/Fields", "/DR", "/DA", "/Q"},
         ),
     )
 
@@ -209,6 +212,73 @@ def check_file_end(data: bytes, reader: Any, verdict: FileVerdict) -> None:
         verdict.add(R_BYTES_AFTER_END, detail)
         for sig in verdict.signatures:
             sig.add(R_BYTES_AFTER_END, detail)
+
+
+# ---- the revisions after the first signature -----------------------------------------------
+
+_OBJ_HEADER = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\b")
+_XREF_ENTRY = re.compile(rb"\d{10} \d{5} [nf](?: \r| \n|\r\n)")
+_XREF_SUBSECTION = re.compile(rb"(\d+) (\d+)[ \t]*(?:\r\n|\r|\n)")
+
+
+def check_revisions(data: bytes, reader: Any, verdict: FileVerdict, first_signed: int) -> None:
+    """Each revision after the first signature holds only what its cross-reference section
+    lists, in a table any reader parses the same way.
+
+    A viewer that finds a malformed table rebuilds it by scanning for objects: an object
+    written in a revision but left out of its table (or a table with 19-byte entries) is
+    invisible to the verifier and may be what the viewer shows.
+    """
+    from pyhanko.pdf_utils.xref import XRefSectionType
+
+    xrefs = reader.xrefs
+    start = _revision_end(data, xrefs, first_signed)
+    for revision in range(first_signed + 1, xrefs.total_revisions):
+        end = _revision_end(data, xrefs, revision)
+        meta = xrefs.get_xref_container_info(revision)
+        listed = {offset for _, offset in xrefs.get_xref_data(revision).standard_xrefs.values()}
+        problem = None
+        for match in _OBJ_HEADER.finditer(data, start, end):
+            if match.start() not in listed:
+                problem = (
+                    f"revision {revision + 1}: an object at byte {match.start()} its table does not list"
+                )
+                break
+        if problem is None and meta.xref_section_type == XRefSectionType.STANDARD:
+            problem = _strict_table(data, int(meta.declared_startxref), end, revision)
+        if problem is not None:
+            verdict.add(R_FORBIDDEN, problem)
+            for sig in verdict.signatures:
+                if sig.revision is not None and sig.revision < revision:
+                    sig.add(R_FORBIDDEN, problem)
+            return
+        start = end
+
+
+def _revision_end(data: bytes, xrefs: Any, revision: int) -> int:
+    meta = xrefs.get_xref_container_info(revision)
+    match = _EOF.search(data, max(int(meta.end_location), int(meta.start_location)))
+    return match.end() if match is not None else len(data)
+
+
+def _strict_table(data: bytes, position: int, end: int, revision: int) -> str | None:
+    """A classic table: `xref`, then subsections of exactly 20-byte entries, then `trailer`."""
+    if not data.startswith(b"xref", position):
+        return f"revision {revision + 1}: no xref keyword where its table starts"
+    position += 4
+    while position < end and data[position : position + 1] in b" \t\r\n":
+        position += 1
+    while position < end and not data.startswith(b"trailer", position):
+        header = _XREF_SUBSECTION.match(data, position)
+        if header is None:
+            return f"revision {revision + 1}: malformed cross-reference subsection at byte {position}"
+        position = header.end()
+        for _ in range(int(header.group(2))):
+            entry = _XREF_ENTRY.match(data, position)
+            if entry is None:
+                return f"revision {revision + 1}: a cross-reference entry at byte {position} is not 20 bytes"
+            position = entry.end()
+    return None
 
 
 # ---- metadata ------------------------------------------------------------------------------

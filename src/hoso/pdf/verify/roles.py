@@ -10,8 +10,8 @@ A claimed signing time is the signer's own clock: a claim. It never grants a rol
   by the arrival needs a trusted RFC 3161 timestamp from inside the term: then the
   timestamp's time is evidence, and the role is judged at that time.
 
-`arrival` is a moment, or a function giving it (called only when a role has ended since the
-claimed time, so that finding it in history is paid for only then), or None for now.
+`arrival` is a moment, or a function giving it (called only for signatures whose time is only
+claimed, so that finding it in history is paid for only then), or None for now.
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def assess(verdict: FileVerdict, people: People | None, arrival: Arrival = None)
         when = _parse(sig.signing_time)
         if when is None:
             continue
-        sig.arrival_time = _aware(bound).isoformat()
-        if when > _aware(bound) + CLOCK_SKEW:
+        # a claim is bounded by the exact arrival (found in history when it has to be);
+        # a trusted timestamp is evidence, and a commit date after it is no reason to doubt it
+        limit = exact() if sig.time_source == "claimed" and callable(arrival) else _aware(bound)
+        sig.arrival_time = limit.isoformat()
+        if when > limit + CLOCK_SKEW:
             sig.add(R_TIME_AFTER_ARRIVAL, f"{sig.signing_time} > {sig.arrival_time}")
         if previous is not None and when < previous - CLOCK_SKEW:
             sig.add(R_TIME_BEFORE_PREVIOUS, f"{sig.signing_time} < {previous.isoformat()}")
