@@ -388,3 +388,29 @@ def _written(writer: Any) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def zip_revision(data: bytes) -> bytes:
+    """A ZIP hidden inside a well-formed incremental update: the ZIP's comment covers the
+    update's table, trailer and %%EOF, so both a PDF reader and `unzip` accept the file."""
+    import struct
+
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    trailer = data[data.rfind(b"trailer") :]
+    root = re.search(rb"/Root\s+\d+\s+\d+\s+R", trailer)
+    size = re.search(rb"/Size\s+\d+", trailer)
+    assert root and size
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("diem-that.txt", "Điểm thật: 4")
+    payload = buf.getvalue()
+    body = data + b"\n" + payload
+    tail = b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< %s %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size.group(0),
+        root.group(0),
+        prev,
+        len(body),
+    )
+    out = bytearray(body + tail)
+    struct.pack_into("<H", out, len(data) + 1 + len(payload) - 22 + 20, len(tail))  # comment length
+    return bytes(out)

@@ -309,3 +309,14 @@ def test_history_arrival_bounds_a_claimed_time() -> None:
     verdict = check(F.counter_signed(), arrival=lambda: datetime(2024, 9, 13, tzinfo=UTC))
     assert_refused(verdict, "sig.time-after-arrival", "untrusted")
     assert verdict.signatures[0].reasons == []  # signed 2024-09-12: before the arrival
+
+
+def test_zip_inside_a_well_formed_revision_is_refused() -> None:
+    import io
+    import zipfile
+
+    data = A.zip_revision(F.counter_signed())
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["diem-that.txt"]  # the polyglot works
+    verdict = check(data)
+    assert_refused(verdict, "sig.forbidden-modification")
+    assert any("belong to no object" in d for d in verdict.details)

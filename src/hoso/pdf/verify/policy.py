@@ -244,6 +244,8 @@ def check_revisions(data: bytes, reader: Any, verdict: FileVerdict, first_signed
                     f"revision {revision + 1}: an object at byte {match.start()} its table does not list"
                 )
                 break
+        if problem is None:
+            problem = _stray_bytes(data, reader, revision, start, int(meta.declared_startxref))
         if problem is None and meta.xref_section_type == XRefSectionType.STANDARD:
             problem = _strict_table(data, int(meta.declared_startxref), end, revision)
         if problem is not None:
@@ -253,6 +255,46 @@ def check_revisions(data: bytes, reader: Any, verdict: FileVerdict, first_signed
                     sig.add(R_FORBIDDEN, problem)
             return
         start = end
+
+
+_SPACE = re.compile(rb"(?:[ \t\r\n\f\x00]|%[^\r\n]*)*")
+_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n)")
+_STREAM_END = re.compile(rb"\s*endstream\s+endobj")
+_OBJ_END = re.compile(rb"endobj")
+
+
+def _stray_bytes(data: bytes, reader: Any, revision: int, start: int, table: int) -> str | None:
+    """Between the revision's start and its table: its listed objects, blanks and comments,
+    nothing else (a ZIP or any other payload hidden between objects is refused)."""
+    from pyhanko.pdf_utils import generic
+
+    section = reader.xrefs.get_xref_data(revision)
+    spans = sorted(
+        (offset, idnum, gen)
+        for idnum, (gen, offset) in section.standard_xrefs.items()
+        if start <= offset < table
+    )
+    position = start
+    for offset, idnum, gen in spans:
+        if _SPACE.fullmatch(data, position, offset) is None:
+            return f"revision {revision + 1}: bytes {position}–{offset} belong to no object"
+        try:
+            obj = reader.get_object(generic.Reference(idnum, gen, reader), revision=revision)
+        except Exception:
+            return f"revision {revision + 1}: object {idnum} cannot be read"
+        if isinstance(obj, generic.StreamObject):
+            opened = _STREAM.search(data, offset, table)
+            closed = (
+                _STREAM_END.match(data, opened.end() + len(obj.encoded_data)) if opened is not None else None
+            )
+        else:
+            closed = _OBJ_END.search(data, offset, table)
+        if closed is None:
+            return f"revision {revision + 1}: object {idnum} at byte {offset} does not end where it should"
+        position = closed.end()
+    if _SPACE.fullmatch(data, position, table) is None:
+        return f"revision {revision + 1}: bytes {position}–{table} belong to no object"
+    return None
 
 
 def _revision_end(data: bytes, xrefs: Any, revision: int) -> int:
