@@ -170,7 +170,7 @@ def measure(repo: Path, repeat: int, sign_s: float | None) -> int:
     signed = f"; signing them took {sign_s:.1f} s" if sign_s is not None else " (a kept school)"
     print(f"records: {n} (2 signatures each{signed}); cores: {cores}; runs: {repeat} each")
     print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}")
-    print("| measure | median s | min s | per file (median) | ÷ pdfsig | ÷ pdfsig ×cores |")
+    print(f"| measure | median s | min s | per file (median) | ÷ pdfsig | ÷ pdfsig -P{cores} |")
     print("|---|---|---|---|---|---|")
     labels = {
         "pdfsig": f"pdfsig, {n} files, a process each, sequential",

@@ -142,10 +142,10 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "GIT_TEMPLATE_DIR": str(template),
         "GIT_AUTHOR_NAME": "Trần Thị Bình",
         "GIT_AUTHOR_EMAIL": "hieutruong@example.edu.vn",
-        "GIT_AUTHOR_DATE": "2024-09-05T08:00:00+07:00",
+        "GIT_AUTHOR_DATE": "2025-09-05T08:00:00+07:00",
         "GIT_COMMITTER_NAME": "Trần Thị Bình",
         "GIT_COMMITTER_EMAIL": "hieutruong@example.edu.vn",
-        "GIT_COMMITTER_DATE": "2024-09-05T08:00:00+07:00",
+        "GIT_COMMITTER_DATE": "2025-09-05T08:00:00+07:00",
         # quiet `git init` hints; no signing whatever the machine's config says
         "GIT_CONFIG_COUNT": "2",
         "GIT_CONFIG_KEY_0": "init.defaultBranch",

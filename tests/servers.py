@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import REPO_ROOT
@@ -91,8 +92,19 @@ def push(work: Path, *args: str, env: Mapping[str, str] | None = None) -> subpro
 
 
 def commit(work: Path, message: str) -> str:
+    """Commit everything, dated now: a commit never predates the signatures it brings (hoso
+    sign signs with the real clock, and a claimed time after its commit is refused)."""
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
     git(work, "add", "-A")
-    git(work, "commit", "-q", "--no-verify", "-m", message)
+    git(
+        work,
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        message,
+        env={"GIT_AUTHOR_DATE": now, "GIT_COMMITTER_DATE": now},
+    )
     return git(work, "rev-parse", "HEAD").stdout.strip()
 
 

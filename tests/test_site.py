@@ -142,8 +142,8 @@ def base_env(home: Path) -> dict[str, str]:
             "GIT_AUTHOR_EMAIL": "vanthu@example.edu.vn",
             "GIT_COMMITTER_NAME": "Văn Thư",
             "GIT_COMMITTER_EMAIL": "vanthu@example.edu.vn",
-            "GIT_AUTHOR_DATE": "2024-09-01T08:00:00+07:00",
-            "GIT_COMMITTER_DATE": "2024-09-01T08:00:00+07:00",
+            "GIT_AUTHOR_DATE": "2024-09-12T08:30:00+07:00",
+            "GIT_COMMITTER_DATE": "2024-09-12T08:30:00+07:00",
             "GIT_CONFIG_COUNT": "2",
             "GIT_CONFIG_KEY_0": "init.defaultBranch",
             "GIT_CONFIG_VALUE_0": "main",
@@ -700,7 +700,7 @@ def test_pending_tampered_and_damaged_entries(inspector: Built) -> None:
     assert fields(sinh_hoat.find("table", "hoso-signature"))["Người ký"] == "Lê Văn Cường"
     assert fields(sinh_hoat.find("table"))["Thời hạn bảo quản"].startswith("Đến hết ngày 31/07/2030 — ")
     assert [e.text()[:22] for e in sinh_hoat.find("ol", "hoso-history").find_all("li")] == [
-        "01/09/2024 08:00 — nộp"
+        "12/09/2024 08:30 — nộp"
     ]
 
 

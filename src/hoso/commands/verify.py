@@ -28,11 +28,12 @@ from hoso.config.models import People
 from hoso.config.vocab import role_name
 from hoso.errors import ExitCode, worst
 from hoso.messages import t
+from hoso.pdf.pool import examine_many
 from hoso.pdf.verify import (
     R_NOT_FOUND,
     FileVerdict,
     SignatureVerdict,
-    verify_pdf,
+    assess,
 )
 from hoso.repo import Entry, blob_id
 from hoso.rules.signatures import history_arrival
@@ -48,6 +49,9 @@ def exit_code(verdict: FileVerdict) -> ExitCode:
         "invalid": ExitCode.SIGNATURE_INVALID,
         "untrusted": ExitCode.UNTRUSTED,
     }.get(verdict.status, ExitCode.FAILED)
+
+
+BATCH = 256  # files read and examined together (bounded memory for a large folder)
 
 
 @dataclass
@@ -92,19 +96,26 @@ def run(args: argparse.Namespace) -> int:
     if text:
         _print_context(ctx, bool(getattr(args, "trust", None)))
     verdicts: list[FileVerdict] = []
-    for name in _expand(args.files):
-        path = Path(name)
-        if not path.is_file():
-            verdict = FileVerdict(path=name)
-            verdict.add(R_NOT_FOUND)
-            verdict.conclude()
-        else:
-            data = path.read_bytes()
-            arrival = ctx.arrival(Entry(name, "100644", blob_id(data), len(data))) if ctx.arrival else None
-            verdict = verify_pdf(data, trust_roots=ctx.anchors, people=ctx.people, path=name, arrival=arrival)
-        verdicts.append(verdict)
-        if text:
-            _print_file(verdict, ctx)
+    names = _expand(args.files)
+    roots = [cert.dump() for cert in ctx.anchors]
+    for first in range(0, len(names), BATCH):
+        # the bytes and certificates of a batch on every core; people and times here
+        chunk = names[first : first + BATCH]
+        present = [(name, Path(name).read_bytes()) for name in chunk if Path(name).is_file()]
+        examined = dict(zip([name for name, _ in present], examine_many(present, roots), strict=True))
+        oids = {name: blob_id(data) for name, data in present}
+        for name in chunk:
+            if name not in examined:
+                verdict = FileVerdict(path=name)
+                verdict.add(R_NOT_FOUND)
+                verdict.conclude()
+            else:
+                entry = Entry(name, "100644", oids[name], 0)
+                arrival = ctx.arrival(entry) if ctx.arrival else None
+                verdict = assess(FileVerdict.from_json(examined[name]), ctx.people, arrival)
+            verdicts.append(verdict)
+            if text:
+                _print_file(verdict, ctx)
     if not text:
         out_json(
             {

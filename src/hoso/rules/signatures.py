@@ -171,8 +171,8 @@ def prefetch(subjects: Sequence[Subject], ctx: Context) -> None:
 
     The `verdict_for` calls that follow then find it. Bytes are read here, in this process
     (git readers cannot cross processes); a subject that cannot be read is left to
-    `verdict_for`, to fail where it would have. Below `pool.MIN_FILES` nothing is done, not
-    even an import: a hook judging a few files pays nothing for this.
+    `verdict_for`, to fail where it would have. Below `pool.MIN_FILES` nothing is done and
+    nothing heavy imported: a hook judging a few files pays nothing for this.
     """
     from hoso.pdf import pool
 
