@@ -220,3 +220,41 @@ def test_visible_signature_with_a_handwritten_signature_image(demo_copy: Path, c
         "khong-phai-anh.png",
     )
     assert bad.code == ExitCode.USAGE and "Traceback" not in bad.text
+
+
+# ---- a trusted time: --tsa ------------------------------------------------------------------
+
+
+def test_tsa_makes_the_signing_time_evidence(demo_copy: Path, capsys, monkeypatch) -> None:
+    from tsa import tsa_server
+
+    monkeypatch.setenv("HOSO_P12_PASSPHRASE", "demo")
+    with tsa_server() as url:
+        run = cli(capsys, "sign", RECORD, "--role", "hieu-truong", "--p12", str(PRINCIPAL_P12), "--tsa", url)
+    assert run.code == ExitCode.OK, run.text
+    verified = cli(capsys, "verify", RECORD, "--format", "json")
+    assert verified.code == ExitCode.OK, verified.text
+    import json
+
+    last = json.loads(verified.out)["files"][0]["signatures"][-1]
+    assert last["person"] == "nguyen-van-hai" and last["time_source"] == "timestamp"
+    assert last["timestamp_time"] is not None
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "needle"),
+    [
+        ("ftp://127.0.0.1/", ExitCode.USAGE, "http://"),
+        ("http://127.0.0.1:9/", ExitCode.FAILED, "dấu thời gian"),  # nothing listens on port 9
+    ],
+)
+def test_a_tsa_that_cannot_answer_leaves_the_record_untouched(
+    demo_copy: Path, capsys, monkeypatch, url: str, code: ExitCode, needle: str
+) -> None:
+    record = demo_copy / RECORD
+    before = record.read_bytes()
+    monkeypatch.setenv("HOSO_P12_PASSPHRASE", "demo")
+    run = cli(capsys, "sign", RECORD, "--role", "hieu-truong", "--p12", str(PRINCIPAL_P12), "--tsa", url)
+    assert run.code == code, run.text
+    assert needle in run.err and "Traceback" not in run.text
+    assert record.read_bytes() == before

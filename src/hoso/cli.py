@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pkcs11-lib", metavar=t("cli.metavar-file"), help=t("cli.sign.pkcs11-lib"))
     p.add_argument("--token", metavar=t("cli.metavar-title"), help=t("cli.sign.token"))
     p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
+    p.add_argument("--tsa", metavar="URL", help=t("cli.sign.tsa"))
     p.add_argument("--visible", action="store_true", help=t("cli.sign.visible"))
     p.add_argument("--image", metavar=t("cli.metavar-file"), help=t("cli.sign.image"))
 
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pkcs11-lib", metavar=t("cli.metavar-file"), help=t("cli.sign.pkcs11-lib"))
     p.add_argument("--token", metavar=t("cli.metavar-title"), help=t("cli.sign.token"))
     p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
+    p.add_argument("--tsa", metavar="URL", help=t("cli.sign.tsa"))
     who_and_remote(p)
 
     p = add("reject")

@@ -110,7 +110,7 @@ def _countersign(
     root: Path, args: argparse.Namespace, config: object, branch: str, ref: str, paths: list[str], person: str
 ) -> str:
     """Sign every record of the submission on a local copy of its branch; return that branch."""
-    from hoso.commands.sign import sign_file, signer_from_args
+    from hoso.commands.sign import sign_file, signer_from_args, tsa_url
 
     local = f"refs/heads/{branch}"
     _git(root, "switch", "-q", "-C", branch, ref)
@@ -118,7 +118,7 @@ def _countersign(
         with signer_from_args(args) as signer:
             for rel in paths:
                 if (root / rel).is_file():
-                    sign_file(config, root / rel, args.role, signer, shown=rel)
+                    sign_file(config, root / rel, args.role, signer, shown=rel, tsa=tsa_url(args))
         _git(root, "add", "--", *[p for p in paths if (root / p).is_file()])
         _git(root, "commit", "-q", "--no-verify", "-m", t("approve.countersign", person=person))
     finally:

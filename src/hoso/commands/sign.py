@@ -86,9 +86,24 @@ def run(args: argparse.Namespace) -> int:
             visible=args.visible or image is not None,
             shown=args.file,
             image=image,
+            tsa=tsa_url(args),
         )
     out(str(path))
     return int(ExitCode.OK)
+
+
+def tsa_url(args: argparse.Namespace) -> str | None:
+    """`--tsa URL`, else HOSO_TSA_URL; an http(s) URL or nothing."""
+    url = getattr(args, "tsa", None) or os.environ.get("HOSO_TSA_URL") or None
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise UsageError("sign.tsa-url", value=url)
+    return url
+
+
+def timestamper(url: str) -> Any:
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=15)  # type: ignore[no-untyped-call]
 
 
 def _image(name: str) -> bytes:
@@ -110,10 +125,13 @@ def sign_file(
     visible: bool = False,
     shown: str = "",
     image: bytes | None = None,
+    tsa: str | None = None,
 ) -> str:
     """Append `signer`'s signature in `role` to the PDF at `path`; return the signer's person id.
 
     Used by `hoso sign` and by `hoso approve` (counter-signing before the approval merge).
+    `tsa`: an RFC 3161 time-stamping service's URL; its token makes the signing time evidence
+    (a claimed time grants no role that has ended by the time the record reaches the school).
     """
     if role not in (*ROLES, SIGNER_SEAL):
         raise UsageError("sign.bad-role", value=role, choices=", ".join((*ROLES, SIGNER_SEAL)))
@@ -130,8 +148,14 @@ def sign_file(
             field_name=f"Sig{_existing_signatures(data) + 1}-{person_id}",
             reason=t("sign.reason", role=title),
             appearance=Appearance([title, label], image=image) if visible else None,
+            timestamper=timestamper(tsa) if tsa else None,
         )
     except Exception as exc:  # pyHanko refuses some files (encrypted, broken xref…)
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        if isinstance(exc, TimestampRequestError):
+            detail = str(exc)[:300]
+            raise HosoError("sign.tsa-failed", ExitCode.FAILED, path=shown, url=tsa, detail=detail) from exc
         raise HosoError("sign.failed", ExitCode.FORMAT, path=shown, detail=str(exc)[:300]) from exc
     write_atomic(path, signed)
     err(t("sign.done", path=shown, who=label, role=role_name(role)))
