@@ -306,7 +306,7 @@ def test_server_hook_refuses_an_alias_bomb_quickly(school_repo: School, tmp_path
 
 
 def test_audit_directory_ignores_a_bombed_people_file(tmp_path: Path) -> None:
-    from hoso.audit import load_directory
+    from hoso.trail import load_directory
 
     (tmp_path / "people.yml").write_text(billion_laughs("people"), encoding="utf-8")
     start = time.monotonic()

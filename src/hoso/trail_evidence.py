@@ -26,8 +26,8 @@ from hoso.records import is_record_area
 from hoso.repo import ZERO_OID, Commit
 
 if TYPE_CHECKING:
-    from hoso.audit import Event
     from hoso.config import Config
+    from hoso.trail import Event
 
 # a counter-signature in the record, a signed commit, an authenticated pusher, a signed
 # decision PDF (the last one proves configuration changes: hoso.server.proofs)

@@ -1,7 +1,7 @@
 """`hoso log [PATH] [--person P] [--since YYYY-MM-DD] [--all] [--format json]`: the audit trail.
 
 Who submitted, approved, rejected, corrected, counter-signed, deleted what and when, with the
-reasons their commits give, from one pass over history (see hoso.audit).
+reasons their commits give, from one pass over history (see hoso.trail).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from hoso import audit
+from hoso import trail
 from hoso.commands._common import err, out, out_json, repo_root
 from hoso.errors import ExitCode, UsageError
 from hoso.messages import t
@@ -27,12 +27,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("log.not-git", path=str(root))
     since = parse_day(args.since) if args.since else None
     path = repo_path(root, args.path) if args.path else ""
-    query = audit.Query(path=path, person=args.person, since=since, all_refs=args.all)
-    events = audit.events(root, query)
+    query = trail.Query(path=path, person=args.person, since=since, all_refs=args.all)
+    events = trail.events(root, query)
     if args.format == "json":
-        out_json({"version": audit.JSON_VERSION, "events": [e.as_json() for e in events]})
+        out_json({"version": trail.JSON_VERSION, "events": [e.as_json() for e in events]})
     else:
-        width = max(len(t(f"log.kind.{k}")) for k in audit.KINDS)
+        width = max(len(t(f"log.kind.{k}")) for k in trail.KINDS)
         for e in events:
             out(render(e, width))
         err(t("log.count", count=len(events)) if events else t("log.none"))
@@ -62,14 +62,14 @@ def repo_path(root: Path, raw: str) -> str:
     return "" if str(rel) == "." else rel.as_posix()
 
 
-def render(e: audit.Event, width: int) -> str:
+def render(e: trail.Event, width: int) -> str:
     day = e.date[:16].replace("T", " ")
     kind = t(f"log.kind.{e.kind}").ljust(width)
     line = t("log.line", date=day, kind=kind, who=e.author, paths=", ".join(e.paths))
     extra = []
     if e.reason:
         extra.append(t("log.reason", reason=e.reason))
-    if e.kind == audit.XOA:
+    if e.kind == trail.XOA:
         extra += [t("log.disposal", ref=ref) for ref in e.trailers.get(DISPOSAL, []) if ref != e.reason]
     if e.proofs:
         shown = ", ".join(t(f"log.proof.{p.kind}", person=p.person) for p in e.proofs)

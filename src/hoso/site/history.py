@@ -1,4 +1,4 @@
-"""Each record's history timeline, from one pass over Git history (`hoso.audit.events`).
+"""Each record's history timeline, from one pass over Git history (`hoso.trail.events`).
 
 The public edition leaves out confidential records, and also the words of any commit that
 touches one: a commit changing a public record and a học bạ together carries one message
@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hoso import audit
+from hoso import trail
 from hoso.config import Config
 from hoso.messages import t
 from hoso.records import PathProblem, parse_path
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class HistoryItem:
     date: str  # ISO 8601
-    kind: str  # an audit kind (nop, duyet, tu-choi, sua, ky-bo-sung, …) or "khoa" (locked)
+    kind: str  # a trail kind (nop, duyet, tu-choi, sua, ky-bo-sung, …) or "khoa" (locked)
     who: str  # display name
     reason: str
     commit: str
@@ -57,7 +57,7 @@ def confidential_path(path: str, config: Config) -> bool:
 def attach_history(root: Path, shown: list[Record], config: Config, withhold: bool) -> None:
     """Fill `record.history` of every record; `withhold`: the public edition's rule above."""
     by_path = {r.path: r for r in shown}
-    events = audit.events(root, audit.Query(all_refs=True))
+    events = trail.events(root, trail.Query(all_refs=True))
     secret_commits: set[str] = set()
     if withhold:
         secret_commits = {e.commit for e in events if any(confidential_path(p, config) for p in e.paths)}

@@ -5,7 +5,7 @@ Markdown, `index_json` into the portal index, `search` into a search index. Keep
 apart from the engine that renders it is what lets the site move to another generator.
 
 Statuses come from the cached signature verdicts (`rules.signatures.verdict_for`), exactly as
-`hoso check` judges them; history from `hoso.audit`; retention from `hoso.retention`; PDF text
+`hoso check` judges them; history from `hoso.trail`; retention from `hoso.retention`; PDF text
 is extracted once per blob id and cached.
 """
 
