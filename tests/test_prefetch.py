@@ -288,3 +288,19 @@ def test_audit_prefetch_skips_a_corrupt_blob(
     assert data["counts"]["verified"] == len(_records()) - 1
     with judging(school.root, EvidenceCache(school.root)) as ctx:
         assert ctx.cache.get("examine", victim, signatures._trust_key(ctx)) is None
+
+
+def test_cache_presence_is_one_query_and_loads_nothing(tmp_path: Path) -> None:
+    from hoso.evidence import EvidenceCache
+
+    cache = EvidenceCache(tmp_path)
+    try:
+        oids = [f"{n:040x}" for n in range(1200)]  # more than one 500-blob query
+        for oid in oids[::3]:
+            cache.put("examine", oid, "k", {"n": oid})
+        assert cache.present("examine", oids, "k") == set(oids[::3])
+        assert cache.present("examine", oids, "other") == set()
+        assert cache.present("verify", oids, "k") == set()
+    finally:
+        cache.close()
+    assert EvidenceCache(None).present("examine", ["a"], "k") == set()

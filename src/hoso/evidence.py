@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,24 @@ class EvidenceCache:
         except sqlite3.Error:
             return None
         return json.loads(row[0]) if row else None
+
+    def present(self, kind: str, oids: Sequence[str], context: str) -> set[str]:
+        """Which of `oids` have evidence of `kind` under `context` (a query per 500, no load)."""
+        found: set[str] = set()
+        if self._db is None:
+            return found
+        for start in range(0, len(oids), 500):
+            chunk = list(oids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self._db.execute(
+                    f"SELECT oid FROM evidence WHERE kind=? AND context=? AND oid IN ({marks})",
+                    (kind, context, *chunk),
+                ).fetchall()
+            except sqlite3.Error:
+                return set()
+            found.update(str(row[0]) for row in rows)
+        return found
 
     def put(self, kind: str, oid: str, context: str, data: dict[str, Any]) -> None:
         if self._db is None:

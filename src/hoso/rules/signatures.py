@@ -180,13 +180,11 @@ def prefetch(subjects: Sequence[Subject], ctx: Context) -> None:
         return
     key = _trust_key(ctx)
     held: dict[str, str] = ctx.memo.setdefault(PREFETCHED, {})
-    missing: dict[str, Entry] = {}
-    for subject in subjects:
-        entry = subject.entry
-        if entry.oid in missing or entry.oid in held:
-            continue
-        if ctx.cache.get("examine", entry.oid, key) is None:
-            missing[entry.oid] = entry
+    wanted = {s.entry.oid: s.entry for s in subjects if s.entry.oid not in held}
+    # one query per 500 blobs, loading nothing: a verdict already judged needs no examining
+    oids = list(wanted)
+    done = ctx.cache.present("examine", oids, key) | ctx.cache.present("verify", oids, _context_key(ctx))
+    missing = {oid: entry for oid, entry in wanted.items() if oid not in done}
     if len(missing) < pool.MIN_FILES:
         return
     roots = [cert.dump() for cert in trust_roots(ctx)]  # DER: cheap to send to the workers
