@@ -46,6 +46,7 @@ class Survey:
     # was made (form fields, links, notes): a later widget may not be drawn over them
     protected: dict[int, list[tuple[float, float, float, float]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # actions on later annotations
+    pages: dict[int, Any] = field(default_factory=dict)  # the page dictionaries holding `widgets`
 
 
 def survey(reader: Any, first_signed: int) -> Survey:
@@ -90,6 +91,7 @@ def survey(reader: Any, first_signed: int) -> Survey:
                 (_get(parent, "/T") or "") if isinstance(parent, generic.DictionaryObject) else ""
             )
             found.widgets.append(Widget(index, rect, changed, str(name)))
+            found.pages[index] = page
     return found
 
 
@@ -161,7 +163,7 @@ def _pages(reader: Any) -> list[Any]:
     return pages
 
 
-def hidden_content(data: bytes, signed_end: int, found: Survey, reader: Any) -> list[str]:
+def hidden_content(data: bytes, signed_end: int, found: Survey) -> list[str]:
     """Where the final rendering differs from the signed one beyond what later widgets may draw.
 
     `signed_end`: the length of the first signed revision (its bytes alone are that revision's
@@ -173,9 +175,8 @@ def hidden_content(data: bytes, signed_end: int, found: Survey, reader: Any) -> 
         rects = [w.rect for w in found.widgets if w.page == page_index]
         if any(_overlaps(r, p) for r in rects for p in found.protected.get(page_index, [])):
             problems.append(f"page {page_index + 1}: a later signature is drawn over a form field or note")
-    page_dicts = _pages(reader)
     for page_index in pages:
-        cost = _cost(page_dicts[page_index]) if page_index < len(page_dicts) else 0
+        cost = _cost(found.pages[page_index])
         if cost > MAX_COST:
             problems.append(f"page {page_index + 1}: too costly to render ({cost} operations)")
     if problems or not pages:
@@ -273,21 +274,13 @@ def _cost(page: Any) -> int:
 
 def _decoded(stream: Any) -> bytes | None:
     """A content stream decoded (Flate only, bounded), or its raw bytes; None when unreadable."""
-    import zlib
+    from hoso.pdf.verify.policy import filter_names, inflate
 
-    filters = _get(stream, "/Filter")
-    names = [str(f) for f in filters] if isinstance(filters, list) else ([str(filters)] if filters else [])
+    names = filter_names(_get(stream, "/Filter"))
     raw = stream.encoded_data
-    if not names:
-        return bytes(raw)
     if names != ["/FlateDecode"]:
-        return bytes(raw)  # other filters: their encoded size is the estimate
-    inflater = zlib.decompressobj()
-    try:
-        out = inflater.decompress(raw, MAX_STREAM)
-    except zlib.error:
-        return None
-    return None if inflater.unconsumed_tail else out
+        return bytes(raw)  # no filter, or others: their encoded size is the estimate
+    return inflate(raw, MAX_STREAM)
 
 
 def _render(page: Any) -> Any:

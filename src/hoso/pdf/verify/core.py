@@ -145,7 +145,7 @@ def _whole_file_checks(
     found = appearance.Survey()
     try:
         found = appearance.survey(reader, first_signed)
-        problems = appearance.hidden_content(data, _covered_end(first), found, reader)
+        problems = appearance.hidden_content(data, _covered_end(first), found)
     except Exception as exc:  # cannot render: cannot say the pages are unchanged
         problems = [f"{type(exc).__name__}: {exc}"]
     first_later = min((w.revision for w in found.widgets), default=first_signed + 1)

@@ -202,12 +202,9 @@ def check_file_end(data: bytes, reader: Any, verdict: FileVerdict) -> None:
     after its ``%%EOF`` (junk, a ZIP, a copy of ``startxref … %%EOF`` in a ZIP comment) is not
     part of any revision and no signature vouches for it.
     """
-    xrefs = reader.xrefs
-    meta = xrefs.get_xref_container_info(xrefs.total_revisions - 1)
-    match = _EOF.search(data, max(int(meta.end_location), int(meta.start_location)))
-    end = match.end() if match is not None else -1
+    end = _revision_end(data, reader.xrefs, reader.xrefs.total_revisions - 1)
     if end != len(data):
-        extra = len(data) - end if end >= 0 else len(data)
+        extra = len(data) - end if end is not None else len(data)
         detail = f"{extra} bytes after the last revision's %%EOF"
         verdict.add(R_BYTES_AFTER_END, detail)
         for sig in verdict.signatures:
@@ -232,9 +229,9 @@ def check_revisions(data: bytes, reader: Any, verdict: FileVerdict, first_signed
     from pyhanko.pdf_utils.xref import XRefSectionType
 
     xrefs = reader.xrefs
-    start = _revision_end(data, xrefs, first_signed)
+    start = _revision_end(data, xrefs, first_signed) or len(data)
     for revision in range(first_signed + 1, xrefs.total_revisions):
-        end = _revision_end(data, xrefs, revision)
+        end = _revision_end(data, xrefs, revision) or len(data)
         meta = xrefs.get_xref_container_info(revision)
         listed = {offset for _, offset in xrefs.get_xref_data(revision).standard_xrefs.values()}
         problem = None
@@ -297,10 +294,11 @@ def _stray_bytes(data: bytes, reader: Any, revision: int, start: int, table: int
     return None
 
 
-def _revision_end(data: bytes, xrefs: Any, revision: int) -> int:
+def _revision_end(data: bytes, xrefs: Any, revision: int) -> int | None:
+    """Where `revision` ends: after the first ``%%EOF`` (and one end-of-line) past its table."""
     meta = xrefs.get_xref_container_info(revision)
     match = _EOF.search(data, max(int(meta.end_location), int(meta.start_location)))
-    return match.end() if match is not None else len(data)
+    return match.end() if match is not None else None
 
 
 def _strict_table(data: bytes, position: int, end: int, revision: int) -> str | None:
@@ -372,19 +370,31 @@ def _descriptive(reader: Any, revision: int) -> dict[str, str | None]:
     return found
 
 
+def filter_names(filters: Any) -> list[str]:
+    """A stream's /Filter value (a name, an array of names, or nothing) as a list of names."""
+    return [str(f) for f in filters] if isinstance(filters, list) else ([str(filters)] if filters else [])
+
+
+def inflate(raw: bytes, limit: int) -> bytes | None:
+    """Flate-decoded `raw`, or None when it is broken or decodes to more than `limit` bytes
+    (decoding stops there: a compression bomb costs nothing)."""
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(raw, limit)
+    except zlib.error:
+        return None
+    return None if inflater.unconsumed_tail else out
+
+
 def _xmp_fields(stream: Any) -> dict[str, str | None]:
     """The descriptive XMP properties, as text; the raw stream when it cannot be read safely."""
     raw = stream.encoded_data
-    filters = stream.get("/Filter")
-    names = [str(f) for f in filters] if isinstance(filters, list) else ([str(filters)] if filters else [])
+    names = filter_names(stream.get("/Filter"))
     if names == ["/FlateDecode"]:
-        inflater = zlib.decompressobj()
-        try:
-            xml = inflater.decompress(raw, MAX_XMP)
-        except zlib.error:
+        inflated = inflate(raw, MAX_XMP)
+        if inflated is None:
             return {"xmp": raw.hex()}
-        if inflater.unconsumed_tail:
-            return {"xmp": raw.hex()}
+        xml = inflated
     elif not names:
         xml = raw
     else:
