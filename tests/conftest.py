@@ -186,18 +186,26 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
 
 
 def run_subprocess(
-    args: Sequence[str], cwd: Path, env: dict[str, str] | None = None, python_flags: Sequence[str] = ()
+    args: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    python_flags: Sequence[str] = (),
+    *,
+    stdin: int | None = None,
+    timeout: float = 120,
 ) -> Run:
-    """`python -m hoso ...` in a child process, as a user would run it."""
+    """`python -m hoso ...` in a child process, as a user would run it (`stdin`: a file
+    descriptor such as a pseudo-terminal, or subprocess.DEVNULL; None inherits ours)."""
     proc = subprocess.run(
         [sys.executable, *python_flags, "-m", "hoso", *args],
         cwd=cwd,
         env=env,
+        stdin=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
         check=False,
-        timeout=120,
+        timeout=timeout,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 

@@ -35,19 +35,25 @@ def tsa() -> pki.Issued:
 
 
 def timestamper(when: datetime) -> Any:
+    """The test TSA, its clock reading `when`."""
+    return dummy_timestamper(tsa(), F.pki_fixture().inter, when)
+
+
+def dummy_timestamper(authority: pki.Issued, issuer: pki.Issued, when: datetime | None = None) -> Any:
+    """pyHanko's in-process TSA signing with `authority` (issued by `issuer`, whose certificate
+    the tokens embed), at `when` or, without it, the real time."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
     from pyhanko.sign.timestamps import DummyTimeStamper
 
     der = serialization.Encoding.DER
-    issued = tsa()
-    key = issued.key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key = authority.key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(issued.cert.public_bytes(der)),
+        tsa_cert=asn1_x509.Certificate.load(authority.cert.public_bytes(der)),
         tsa_key=asn1_keys.PrivateKeyInfo.load(key),
-        certs_to_embed=[asn1_x509.Certificate.load(F.pki_fixture().inter.cert.public_bytes(der))],
-        fixed_dt=_aware(when),
+        certs_to_embed=[asn1_x509.Certificate.load(issuer.cert.public_bytes(der))],
+        fixed_dt=_aware(when) if when is not None else None,
     )
 
 
@@ -66,11 +72,9 @@ def _pdf_signer(issued: pki.Issued, field: str, **meta_args: Any) -> Any:
 
 
 def _sign(data: bytes, pdf_signer: Any, when: datetime | None = None) -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
     pdf_signer.fixed_time = _aware(when) if when is not None else None
     out = io.BytesIO()
-    asyncio.run(pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out))
+    asyncio.run(pdf_signer.async_sign_pdf(F.writer(data), output=out))
     return out.getvalue()
 
 
@@ -121,16 +125,13 @@ def append_blank_lines(data: bytes) -> bytes:
 
 def retitle(data: bytes, title: str = "Kế hoạch đã được sửa") -> bytes:
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer = F.writer(data)
     info_ref = writer.trailer.raw_get("/Info")
     info = info_ref.get_object()
     info["/Title"] = generic.TextStringObject(title)
     writer.mark_update(info_ref)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return F.finish(writer)
 
 
 XMP = """<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -142,9 +143,8 @@ XMP = """<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
 
 def add_xmp_title(data: bytes, title: str = "Kế hoạch đã được sửa") -> bytes:
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer = F.writer(data)
     stream = generic.StreamObject(
         {
             generic.pdf_name("/Type"): generic.pdf_name("/Metadata"),
@@ -154,9 +154,7 @@ def add_xmp_title(data: bytes, title: str = "Kế hoạch đã được sửa") 
     )
     writer.root["/Metadata"] = writer.add_object(stream)
     writer.update_root()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return F.finish(writer)
 
 
 def encapsulate(data: bytes, content: bytes = b"Noi dung khac") -> bytes:
@@ -188,12 +186,11 @@ def timestamped_sign(data: bytes, issued: pki.Issued, field: str, when: datetime
 
 
 def doc_timestamp(data: bytes, when: datetime, field: str = "DocTS") -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
     out = io.BytesIO()
     stamper = signers.PdfTimeStamper(timestamper(when), field_name=field)
-    asyncio.run(stamper.async_timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), "sha256", output=out))
+    asyncio.run(stamper.async_timestamp_pdf(F.writer(data), "sha256", output=out))
     return out.getvalue()
 
 
@@ -220,15 +217,12 @@ def certified(
     other), for the approvers to sign into: under DocMDP P2 signing an existing field is allowed,
     adding a new widget to a page is not.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(F.source_pdf()))
+    writer = F.writer(F.source_pdf())
     for n, name in enumerate(later):
         y = 140 + 80 * n
         fields.append_signature_field(writer, fields.SigFieldSpec(name, on_page=0, box=(330, y, 550, y + 70)))
-    prepared = io.BytesIO()
-    writer.write(prepared)
     signer, _ = _pdf_signer(issued, field)
     meta = signers.PdfSignatureMetadata(
         field_name=field,
@@ -238,7 +232,7 @@ def certified(
         docmdp_permissions=getattr(fields.MDPPerm, permission),
     )
     pdf_signer = PdfSigner(meta, signer=signer)
-    return _sign(prepared.getvalue(), pdf_signer, F.SIGNED_AT)
+    return _sign(F.finish(writer), pdf_signer, F.SIGNED_AT)
 
 
 # ---- forgeries found by review (each was judged valid once) --------------------------------
@@ -271,9 +265,9 @@ def prepared_field_overlay() -> bytes:
 
     p = F.pki_fixture()
     box = (60, 715, 560, 790)
-    writer = _incremental(F.source_pdf())
+    writer = F.writer(F.source_pdf())
     fields.append_signature_field(writer, fields.SigFieldSpec("Sig9", on_page=0, box=box))
-    data = F.sign(_written(writer), p.teacher, "Sig1-giao-vien")
+    data = F.sign(F.finish(writer), p.teacher, "Sig1-giao-vien")
     data = F.sign(data, p.to_truong, "Sig2-to-truong", when=datetime(2024, 9, 14, 11, 22))
     signer, meta = _pdf_signer(p.teacher, "Sig9")
     style = _text_stamp(box[2] - box[0], box[3] - box[1], b"Ke hoach DA DUOC SUA - diem 10")
@@ -285,7 +279,7 @@ def scripted_widget(data: bytes, issued: pki.Issued, field: str) -> bytes:
     from pyhanko.pdf_utils import generic
     from pyhanko.sign import fields
 
-    writer = _incremental(data)
+    writer = F.writer(data)
     fields.append_signature_field(writer, fields.SigFieldSpec(field, on_page=0, box=(330, 140, 550, 210)))
     script = 'this.getField("ghi_chu").value = "Diem: 10";'
     for ref in writer.root["/AcroForm"]["/Fields"]:
@@ -299,14 +293,14 @@ def scripted_widget(data: bytes, issued: pki.Issued, field: str) -> bytes:
             ref.get_object()["/AA"] = generic.DictionaryObject({generic.pdf_name("/PO"): action})
             writer.mark_update(ref)
     signer, meta = _pdf_signer(issued, field)
-    return _sign(_written(writer), PdfSigner(meta, signer=signer), datetime(2024, 9, 14, 10, 0))
+    return _sign(F.finish(writer), PdfSigner(meta, signer=signer), datetime(2024, 9, 14, 10, 0))
 
 
 def need_appearances(data: bytes) -> bytes:
     """/NeedAppearances set after signing: viewers redraw every field (with any font in /DR)."""
     from pyhanko.pdf_utils import generic
 
-    writer = _incremental(data)
+    writer = F.writer(data)
     form_ref = writer.root.raw_get("/AcroForm")
     form = form_ref.get_object()
     form["/NeedAppearances"] = generic.BooleanObject(True)
@@ -314,7 +308,7 @@ def need_appearances(data: bytes) -> bytes:
         writer.mark_update(form_ref)
     else:
         writer.update_root()
-    return _written(writer)
+    return F.finish(writer)
 
 
 def shadow_object(data: bytes) -> bytes:
@@ -375,19 +369,7 @@ def costly_page(depth: int = 7) -> bytes:
         }
     )
     writer.insert_page(page)
-    return _written(writer)
-
-
-def _incremental(data: bytes) -> Any:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    return IncrementalPdfFileWriter(io.BytesIO(data))
-
-
-def _written(writer: Any) -> bytes:
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return F.finish(writer)
 
 
 def zip_revision(data: bytes) -> bytes:

@@ -236,15 +236,17 @@ def counter_signed() -> bytes:
 # ---- attacks: incremental updates after signing -------------------------------------------
 
 
-def _writer(data: bytes) -> Any:
+def writer(data: bytes) -> Any:
+    """An incremental writer over `data`: whatever it changes is appended as a new revision."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     return IncrementalPdfFileWriter(io.BytesIO(data))
 
 
-def _finish(writer: Any) -> bytes:
+def finish(pdf_writer: Any) -> bytes:
+    """The bytes `pdf_writer` (incremental or not) writes."""
     out = io.BytesIO()
-    writer.write(out)
+    pdf_writer.write(out)
     return out.getvalue()
 
 
@@ -252,19 +254,19 @@ def change_content(data: bytes) -> bytes:
     """Replace the page's content stream (the text now says something else)."""
     from pyhanko.pdf_utils import generic
 
-    w = _writer(data)
+    w = writer(data)
     page_ref = w.root["/Pages"]["/Kids"][0]
     page = page_ref.get_object()
     stream = generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 760 Td (Noi dung da bi sua) Tj ET")
     page["/Contents"] = w.add_object(stream)
     w.update_container(page)
-    return _finish(w)
+    return finish(w)
 
 
 def add_page(data: bytes) -> bytes:
     from pyhanko.pdf_utils import generic
 
-    w = _writer(data)
+    w = writer(data)
     pages = w.root["/Pages"]
     content = w.add_object(generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 760 Td (Trang them) Tj ET"))
     page = generic.DictionaryObject(
@@ -280,14 +282,14 @@ def add_page(data: bytes) -> bytes:
     pages["/Kids"].append(w.add_object(page))
     pages["/Count"] = generic.NumberObject(int(pages["/Count"]) + 1)
     w.update_container(pages)
-    return _finish(w)
+    return finish(w)
 
 
 def add_annotation(data: bytes) -> bytes:
     """A FreeText annotation over the page: an overlay that changes what a reader sees."""
     from pyhanko.pdf_utils import generic
 
-    w = _writer(data)
+    w = writer(data)
     page = w.root["/Pages"]["/Kids"][0].get_object()
     annot = generic.DictionaryObject(
         {
@@ -312,14 +314,14 @@ def add_annotation(data: bytes) -> bytes:
             w.mark_update(page.raw_get("/Annots"))
         else:
             w.update_container(page)
-    return _finish(w)
+    return finish(w)
 
 
 def fill_form(data: bytes) -> bytes:
     """Give the text field "ghi_chu" a value: pyHanko's default policy calls this form filling."""
     from pyhanko.pdf_utils import generic
 
-    w = _writer(data)
+    w = writer(data)
     for field_ref in w.root["/AcroForm"]["/Fields"]:
         field = field_ref.get_object()
         if field.get("/T") == "ghi_chu":
@@ -328,22 +330,22 @@ def fill_form(data: bytes) -> bytes:
             break
     else:  # pragma: no cover
         raise AssertionError("no ghi_chu field")
-    return _finish(w)
+    return finish(w)
 
 
 def add_overlay_field(data: bytes) -> bytes:
     """After the last signature: an empty, visible signature field whose appearance covers text."""
     from pyhanko.sign import fields
 
-    w = _writer(data)
+    w = writer(data)
     fields.append_signature_field(w, fields.SigFieldSpec("Overlay", on_page=0, box=(60, 700, 500, 790)))
-    return _finish(w)
+    return finish(w)
 
 
 def add_empty_update(data: bytes) -> bytes:
     """An incremental update that changes nothing visible (only the Info dictionary)."""
-    w = _writer(data)
-    return _finish(w)
+    w = writer(data)
+    return finish(w)
 
 
 # ---- attacks: byte edits -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, cli, encrypted_pdf, make_pdf, truncated_pdf
+from conftest import REPO_ROOT, cli, encrypted_pdf, make_pdf, run_subprocess, truncated_pdf
 
 YEAR = "2024-2025"
 PRINT_DATE = "2025-06-05"
@@ -328,18 +328,9 @@ def test_unknown_year(
 def test_empty_selection_subprocess_has_no_traceback(demo: Demo, tmp_path: Path) -> None:
     out = tmp_path / "x.pdf"
     args = ["bundle", "--year", "2023-2024", "--type", "so-chu-nhiem", "--owner", "truong", "--out", str(out)]
-    proc = subprocess.run(
-        [sys.executable, "-m", "hoso", *args],
-        cwd=demo.root,
-        env=demo.env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
-    assert proc.returncode != 0
-    assert "không có hồ sơ nào khớp" in proc.stderr and "Traceback" not in proc.stderr
+    run = run_subprocess(args, demo.root, demo.env)
+    assert run.code != 0
+    assert "không có hồ sơ nào khớp" in run.err and "Traceback" not in run.err
     assert not out.exists()
 
 

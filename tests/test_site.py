@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pytest
 import sigfixtures as F
-from conftest import REPO_ROOT, VENV_BIN, Run, make_pdf, truncated_pdf
+from conftest import REPO_ROOT, VENV_BIN, Run, make_pdf, run_subprocess, truncated_pdf
 
 from hoso.cli import main
 from hoso.pdf import pki
@@ -166,17 +166,7 @@ def base_env(home: Path) -> dict[str, str]:
 
 def hoso(cwd: Path, env: dict[str, str], *args: str, timeout: float = 180) -> Run:
     """`python -m hoso ARGS` in a child process, as a user would run it."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "hoso", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=timeout,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return run_subprocess(args, cwd, env, timeout=timeout)
 
 
 def git(root: Path, env: dict[str, str], *args: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import sigfixtures as F
-from conftest import School, cli
+from conftest import School, cli, run_subprocess
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
@@ -200,19 +200,14 @@ def test_trust_add_file_needs_yes_without_a_terminal(school_repo: School, capsys
     assert "Test Root CA" in run.out  # what would have been trusted was shown
     assert trust_dir(school_repo) == before
     # as a process, stdin not a terminal (a script, cron)
-    proc = subprocess.run(
-        [sys.executable, "-m", "hoso", "trust", "add", str(source)],
-        cwd=school_repo.root,
+    run = run_subprocess(
+        ["trust", "add", str(source)],
+        school_repo.root,
+        {**os.environ, "HOSO_LANG": "en"},
         stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-        env={**os.environ, "HOSO_LANG": "en"},
     )
-    assert proc.returncode == ExitCode.USAGE, proc.stderr
-    assert "needs a confirmation" in proc.stderr and "--yes" in proc.stderr and "Traceback" not in proc.stderr
+    assert run.code == ExitCode.USAGE, run.err
+    assert "needs a confirmation" in run.err and "--yes" in run.err and "Traceback" not in run.err
     assert trust_dir(school_repo) == before
 
 
@@ -222,21 +217,11 @@ def _at_a_terminal(args: list[str], cwd: Path, answer: bytes, lang: str = "vi") 
     primary, secondary = pty.openpty()
     try:
         os.write(primary, answer)
-        proc = subprocess.run(
-            [sys.executable, "-m", "hoso", *args],
-            cwd=cwd,
-            stdin=secondary,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-            timeout=120,
-            env={**os.environ, "HOSO_LANG": lang},
-        )
+        run = run_subprocess(args, cwd, {**os.environ, "HOSO_LANG": lang}, stdin=secondary)
     finally:
         os.close(primary)
         os.close(secondary)
-    return proc.returncode, proc.stderr
+    return run.code, run.err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")

@@ -9,14 +9,12 @@ the `vn` bundle is the one shipped in src/hoso/data/trust/vn/.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sigfixtures as F
-from conftest import School, cli, fingerprint
+from conftest import School, cli, fingerprint, run_subprocess
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
@@ -104,27 +102,11 @@ def test_outside_a_school_without_trust_nothing_is_trusted_and_it_says_so(elsewh
 
 def test_outside_a_school_as_a_process(elsewhere: Path) -> None:
     """The command an inspector types, in a fresh process, for a demo school record."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hoso",
-            "verify",
-            "--trust",
-            str(DEMO_CA),
-            "--format",
-            "json",
-            str(DEMO_RECORDS[0]),
-        ],
-        cwd=elsewhere,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
+    run = run_subprocess(
+        ["verify", "--trust", str(DEMO_CA), "--format", "json", str(DEMO_RECORDS[0])], elsewhere
     )
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
     assert data["files"][0]["status"] == "valid" and data["people_checked"] is False
 
 

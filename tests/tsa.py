@@ -11,29 +11,20 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from conftest import REPO_ROOT
+from sigattacks import dummy_timestamper
 
 from hoso.pdf import pki
 
 DEMO_PKI = REPO_ROOT / "scripts" / "demo_pki"
 
 
-def _stamper() -> object:
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.sign.timestamps import DummyTimeStamper
-
+def _stamper() -> Any:
     tsa = pki.load_issued(DEMO_PKI / "tsa.pem", DEMO_PKI / "tsa.key.pem")
     inter = pki.load_issued(DEMO_PKI / "intermediate-ca.pem", DEMO_PKI / "intermediate-ca.key.pem")
-    der = serialization.Encoding.DER
-    key = tsa.key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(tsa.cert.public_bytes(der)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(key),
-        certs_to_embed=[asn1_x509.Certificate.load(inter.cert.public_bytes(der))],
-    )
+    return dummy_timestamper(tsa, inter)
 
 
 @contextmanager
@@ -49,7 +40,7 @@ def tsa_server() -> Iterator[str]:
             if self.headers.get("Content-Type") != "application/timestamp-query":
                 self.send_error(400)
                 return
-            reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()  # type: ignore[attr-defined]
+            reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
             self.send_response(200)
             self.send_header("Content-Type", "application/timestamp-reply")
             self.send_header("Content-Length", str(len(reply)))
