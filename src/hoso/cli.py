@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", metavar=t("cli.metavar-title"), help=t("cli.init.name"))
     p.add_argument("--trust", action="append", choices=("vn",), help=t("cli.init.trust"))
     p.add_argument("--ci", action="append", choices=("github", "forgejo", "gitlab"), help=t("cli.init.ci"))
+    p.add_argument("--hook", choices=("python", "system"), default="python", help=t("cli.init.hook"))
+    p.add_argument("--hoso-repo", metavar="URL", help=t("cli.init.hoso-repo"))
+    p.add_argument("--hoso-rev", metavar="REV", help=t("cli.init.hoso-rev"))
 
     p = add("trust")
     p.description = t("cli.trust.description-any")
@@ -155,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     p = add("submit")
-    p.add_argument("paths", nargs="*", metavar=t("cli.metavar-path"), help=t("cli.submit.paths"))
+    p.add_argument("paths", nargs="*", metavar=t("cli.metavar-file"), help=t("cli.submit.paths"))
+    p.add_argument("--type", metavar=t("cli.metavar-type"), help=t("cli.submit.type"))
+    p.add_argument("--owner", metavar=t("cli.metavar-owner"), help=t("cli.submit.owner"))
+    p.add_argument("--year", metavar="YYYY-YYYY", help=t("cli.add.year"))
     p.add_argument("--title", metavar=t("cli.metavar-title"), help=t("cli.submit.title"))
     p.add_argument("--no-push", action="store_true", help=t("cli.submit.no-push"))
     who_and_remote(p)
@@ -173,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", metavar=t("cli.metavar-title"), help=t("cli.sign.token"))
     p.add_argument("--key-label", metavar=t("cli.metavar-title"), help=t("cli.sign.key-label"))
     p.add_argument("--tsa", metavar="URL", help=t("cli.sign.tsa"))
+    p.add_argument("--visible", action="store_true", help=t("cli.approve.visible"))
     who_and_remote(p)
 
     p = add("reject")

@@ -10,13 +10,14 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from hoso import titles
 from hoso.commands._common import err, out, repo_root
 from hoso.config import load_config
 from hoso.errors import ExistsError, ExitCode, HosoError, NotFoundError, UsageError, worst
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
 from hoso.records import build_path, make_slug, school_year_of, valid_year
-from hoso.repo import Entry, MemoryReader, blob_id, index_entries, stage
+from hoso.repo import Entry, MemoryReader, blob_id, current_branch, index_entries, stage
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 from hoso.writes import write_new
@@ -50,7 +51,15 @@ def run(args: argparse.Namespace) -> int:
     entry = Entry(rel, "100644", blob_id(data), len(data))
     cache = EvidenceCache(root)
     try:
-        ctx = Context(config=config, source=MemoryReader(data), cache=cache, all_paths=_known(root, is_git))
+        ctx = Context(
+            config=config,
+            source=MemoryReader(data),
+            cache=cache,
+            all_paths=_known(root, is_git),
+            # on a submission branch a record awaiting its approvers' signatures is normal; on
+            # the protected branch it is refused with the way forward (hoso submit)
+            allow_pending=_on_submission_branch(root, is_git, config.catalog.defaults.protected_branch),
+        )
         result = engine.run([Subject(entry)], ctx)
     finally:
         cache.close()
@@ -68,8 +77,17 @@ def run(args: argparse.Namespace) -> int:
         except HosoError:
             err(t("add.stage-failed", path=rel))
     out(rel)
-    err(t("add.done", path=rel))
+    if args.title and not titles.clean(_pdf_title(data)):
+        # the PDF names no title: the commit keeps the one given, for the site and the bundle
+        err(t("add.done-title", path=rel, title=" ".join(args.title.split()).replace('"', "'")))
+    else:
+        err(t("add.done", path=rel))
     return int(ExitCode.OK)
+
+
+def _on_submission_branch(root: Path, is_git: bool, protected: str) -> bool:
+    branch = current_branch(root) if is_git else None
+    return branch is not None and branch != protected
 
 
 def _known(root: Path, is_git: bool) -> frozenset[str]:
@@ -83,3 +101,9 @@ def _write_new(dest: Path, data: bytes, rel: str) -> None:
         write_new(dest, data)
     except FileExistsError:
         raise ExistsError("add.exists", path=rel) from None
+
+
+def _pdf_title(data: bytes) -> str:
+    from hoso.pdf.text import pdf_title
+
+    return pdf_title(data)

@@ -9,18 +9,37 @@ protected branch is only ever moved forward, by a merge that passed the checks.
 from __future__ import annotations
 
 import argparse
+import subprocess
+import tempfile
 from pathlib import Path
+from typing import Any
 
-from hoso.approvals import APPROVED_BY, PREFIX, ApprovalError, git_ok, has_remote, submissions, whoami
+from hoso.approvals import (
+    APPROVED_BY,
+    PREFIX,
+    ApprovalError,
+    Submission,
+    git_ok,
+    has_remote,
+    submissions,
+    whoami,
+)
 from hoso.commands._common import err, out, repo_root
 from hoso.commands.check import report
-from hoso.config import load_config
+from hoso.config import Config, load_config
+from hoso.config.models import RecordType
+from hoso.config.vocab import SIGNER_GROUP_HEAD, role_name
 from hoso.errors import ExitCode, UsageError
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
-from hoso.repo import current_branch
+from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path
+from hoso.repo import BlobReader, Entry, current_branch, git_env, tree_entries
 from hoso.rules import engine
+from hoso.rules.base import Context, Subject
+from hoso.rules.signatures import verdict_for
 from hoso.server.identity import APPROVER_ROLES
+from hoso.status import CHO_DUYET, RecordStatus, compute, fits, self_approval_allowed
+from hoso.submission import Item, make_commit
 
 
 def _git(root: Path, *args: str) -> str:
@@ -56,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
     if sub.merged:
         raise ApprovalError("approve.already", branch=branch)
 
+    signing = bool(args.p12 or args.pkcs11_lib)
+    if signing:
+        _may_sign(root, config, sub, person, args.role)  # before anything is signed or switched
     start = current_branch(root)
     _git(root, "switch", "-q", protected)
     if remote:
@@ -63,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
     before = _git(root, "rev-parse", "HEAD")
     to_merge = sub.ref
     try:
-        if args.p12 or args.pkcs11_lib:
-            to_merge = _countersign(root, args, config, branch, sub.ref, sub.paths, person)
+        if signing:
+            to_merge = _countersign(root, args, config, sub, person)
         message = f"{t('approve.subject', branch=branch)}\n\n{APPROVED_BY}: {person}\n"
         # an approver who set up an SSH signing key signs the merge: evidence, not a claim
         sign = ["-S"] if git_ok(root, "config", "user.signingkey").stdout.strip() else []
@@ -85,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         if code:
             raise ApprovalError("approve.checks-failed", ExitCode(code), branch=branch)
         if remote:
-            if to_merge != sub.ref:
+            if to_merge != sub.tip:
                 pushed = git_ok(root, "push", remote, f"{to_merge}:refs/heads/{branch}")
                 if pushed.returncode != 0:
                     err(pushed.stderr)
@@ -99,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
         if start and start != protected:
             git_ok(root, "switch", "-q", start)
         raise
+    local = git_ok(root, "rev-parse", "--verify", "-q", f"refs/heads/{branch}").stdout.strip()
+    if local and to_merge != sub.tip and local == sub.tip:
+        git_ok(root, "update-ref", f"refs/heads/{branch}", to_merge, local)  # the signed tip, here too
     if start and start != protected:
         git_ok(root, "switch", "-q", start)
     out(branch)
@@ -106,21 +131,135 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _countersign(
-    root: Path, args: argparse.Namespace, config: object, branch: str, ref: str, paths: list[str], person: str
-) -> str:
-    """Sign every record of the submission on a local copy of its branch; return that branch."""
+def _countersign(root: Path, args: argparse.Namespace, config: Config, sub: Submission, person: str) -> str:
+    """A commit on top of the submission with every record counter-signed; no ref moves.
+
+    The records are signed in a temporary folder and committed with plumbing: if anything
+    later fails, nothing of it is left on any branch.
+    """
     from hoso.commands.sign import sign_file, signer_from_args, tsa_url
 
-    local = f"refs/heads/{branch}"
-    _git(root, "switch", "-q", "-C", branch, ref)
+    items: list[Item] = []
+    with tempfile.TemporaryDirectory(prefix="hoso-duyet-") as tmp, signer_from_args(args) as signer:
+        for n, rel in enumerate(sub.paths):
+            data = _blob(root, sub.tip, rel)
+            if data is None:
+                continue  # the submission deletes it: nothing to sign
+            path = Path(tmp) / f"{n}.pdf"
+            path.write_bytes(data)
+            sign_file(
+                config,
+                path,
+                args.role,
+                signer,
+                shown=rel,
+                tsa=tsa_url(args),
+                visible=bool(getattr(args, "visible", False)),
+            )
+            items.append(Item(rel, path.read_bytes()))
+    if not items:
+        return sub.tip
+    return make_commit(root, sub.tip, items, t("approve.countersign", person=person) + "\n")
+
+
+def _blob(root: Path, commit: str, rel: str) -> bytes | None:
+    proc = subprocess.run(
+        ["git", "cat-file", "blob", f"{commit}:{rel}"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _may_sign(root: Path, config: Config, sub: Submission, person: str, role: str) -> None:
+    """Refuse before signing anything when this approver cannot fill the slot a record waits for."""
+    from datetime import datetime
+
+    holder = config.people.person(person)
+    assert holder is not None
+    now = datetime.now().astimezone()
+    held = [r for r in holder.roles if r.active_on(now.date())]
+    if not any(r.role == role for r in held):
+        raise ApprovalError("sign.role-not-held", ExitCode.UNTRUSTED, name=holder.name, role=role_name(role))
+    me = {
+        "person": person,
+        "roles": [{"role": r.role, "group": r.group} for r in held if r.role == role],
+        "signing_time": now.isoformat(),
+    }
+    cache = EvidenceCache(root)
+    source = BlobReader(root)
     try:
-        with signer_from_args(args) as signer:
-            for rel in paths:
-                if (root / rel).is_file():
-                    sign_file(config, root / rel, args.role, signer, shown=rel, tsa=tsa_url(args))
-        _git(root, "add", "--", *[p for p in paths if (root / p).is_file()])
-        _git(root, "commit", "-q", "--no-verify", "-m", t("approve.countersign", person=person))
+        ctx = Context(config=config, source=source, cache=cache, allow_pending=True)
+        for entry in tree_entries(root, sub.tip, RECORDS_DIR):
+            if entry.path not in sub.paths:
+                continue
+            try:
+                record = parse_path(entry.path)
+            except PathProblem:
+                continue
+            rt = config.catalog.type_by_id(record.type_id)
+            if rt is None:
+                continue
+            st = compute(verdict_for(Subject(entry, record, rt), ctx), rt, record, config)
+            if st.status != CHO_DUYET or st.out_of_order:
+                continue  # complete or broken: the checks after the merge say so
+            slot = rt.signers[len(rt.signers) - len(st.missing)]
+            used = {str(sig.get("person")) for sig, c in _filled(ctx, entry, record, rt, st) if c}
+            if fits(slot, me, record, config.people, frozenset(used)) and (
+                person not in used or self_approval_allowed(rt, config)
+            ):
+                continue
+            raise _why_not(config, entry.path, record, holder.name, person, slot, used, held)
     finally:
-        git_ok(root, "switch", "-q", config.catalog.defaults.protected_branch)  # type: ignore[attr-defined]
-    return local
+        source.close()
+        cache.close()
+
+
+def _filled(
+    ctx: Context, entry: Entry, record: RecordPath, rt: RecordType, st: RecordStatus
+) -> list[tuple[dict[str, Any], str | None]]:
+    verdict = verdict_for(Subject(entry, record, rt), ctx)
+    return list(zip(verdict.get("signatures", []), st.capacities, strict=False))
+
+
+def _why_not(
+    config: Config,
+    path: str,
+    record: RecordPath,
+    name: str,
+    person: str,
+    slot: str | list[str],
+    used: set[str],
+    held: list[Any],
+) -> ApprovalError:
+    from hoso.rules.signatures import signer_label
+    from hoso.status import signer_spec
+
+    wanted = signer_label(signer_spec(slot))
+    if person in used:
+        return ApprovalError("approve.self", ExitCode.UNSIGNED, name=name, path=path, slot=wanted)
+    heads = [r.group for r in held if r.role == "to-truong" and r.group]
+    if slot == SIGNER_GROUP_HEAD and heads and record.owner_level == "giao-vien" and record.owner_id:
+        owner = config.people.person(record.owner_id)
+        from datetime import date
+
+        theirs = sorted(
+            {r.group for r in (owner.roles if owner else []) if r.group and r.active_on(date.today())}
+        )
+        return ApprovalError(
+            "approve.not-your-group",
+            ExitCode.UNTRUSTED,
+            name=name,
+            mine=", ".join(_group_name(config, g) for g in heads),
+            owner=owner.name if owner else record.owner_id,
+            theirs=", ".join(_group_name(config, g) for g in theirs) or "?",
+            path=path,
+        )
+    return ApprovalError("approve.cannot-fill", ExitCode.UNTRUSTED, name=name, path=path, slot=wanted)
+
+
+def _group_name(config: Config, group_id: str) -> str:
+    group = config.people.group(group_id)
+    return str(group.name) if group else group_id

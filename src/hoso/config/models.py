@@ -50,6 +50,8 @@ class Defaults(_Model):
     max_size_mb: float = Field(default=10.0, gt=0, le=500)
     pending_on_main: bool = False  # may a record without all signatures (chờ duyệt) be on main?
     protected_branch: str = "main"  # the branch that holds approved records
+    # may one person fill two signer slots of a record (approve their own work)?
+    self_approval: bool = False
 
 
 class RecordType(_Model):
@@ -65,6 +67,7 @@ class RecordType(_Model):
     basis: str | None = None  # the regulation that requires this record
     description: str | None = None
     pending_on_main: bool | None = None
+    self_approval: bool | None = None
 
 
 class Catalog(_Model):

@@ -495,7 +495,7 @@ def _judge(
         result.verified += 1
     else:
         result.cached += 1
-    return compute(verdict, rt, record, config.people).status, verdict
+    return compute(verdict, rt, record, config).status, verdict
 
 
 class _Checked:

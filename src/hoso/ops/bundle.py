@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hoso import titles
 from hoso.config import Config, load_config
 from hoso.config.models import RecordType
 from hoso.errors import ExitCode, HosoError, NotFoundError, UsageError
@@ -162,6 +163,7 @@ def select(
             "bundle.unknown-year", year=year, commit=commit[:SHORT_OID], known=", ".join(years)
         )
     items: list[Item] = []
+    given = titles.from_history(root, commit)
     for entry in entries:
         try:
             record = parse_path(entry.path)
@@ -174,7 +176,15 @@ def select(
             continue
         index, rt = found
         items.append(
-            Item(entry, index, rt, record.owner_id, _owner_name(config, record.owner_id), record.slug, "")
+            Item(
+                entry,
+                index,
+                rt,
+                record.owner_id,
+                _owner_name(config, record.owner_id),
+                titles.choose("", given.get(entry.path), rt.name, record.slug),
+                "",
+            )
         )
     if not items:
         raise NotFoundError("bundle.empty", year=year, filters=_filters_text(type_id, owner))
@@ -191,9 +201,7 @@ def _filters_text(type_id: str | None, owner: str | None) -> str:
     return "".join(", " + p for p in parts)
 
 
-def _judge(
-    items: list[Item], config: Config, source: BlobReader, cache: EvidenceCache, arrival: Any
-) -> None:
+def _judge(items: list[Item], config: Config, source: BlobReader, cache: EvidenceCache, arrival: Any) -> None:
     """Each item's status from the cached signature verdict: the same as `hoso check` says."""
     ctx = Context(config=config, source=source, cache=cache, arrival=arrival)
     records = [parse_path(item.path) for item in items]
@@ -201,7 +209,7 @@ def _judge(
     prefetch(subjects, ctx)  # many records: verified first, on every core, into the cache
     for item, record, subject in zip(items, records, subjects, strict=True):
         verdict = verdict_for(subject, ctx)
-        item.status = compute(verdict, item.record_type, record, config.people).status
+        item.status = compute(verdict, item.record_type, record, config).status
 
 
 # ---- copying pages ----------------------------------------------------------------------------
@@ -380,7 +388,7 @@ def _copy_all(items: list[Item], source: BlobReader) -> None:
     for item in items:
         try:
             item.staging, item.pages, title = _copy_pages(source.read(item.entry))
-            item.title = title or item.title
+            item.title = titles.clean(title) or item.title
         except Skip as skip:
             item.skipped = t(skip.key, **skip.params)
 

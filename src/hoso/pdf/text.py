@@ -32,3 +32,18 @@ def extract_text(data: bytes) -> dict[str, Any]:
         return {"title": title, "pages": len(reader.pages), "text": unicodedata.normalize("NFC", text)}
     except Exception:  # a damaged PDF is reported by check; the site shows it without text
         return {"title": "", "pages": None, "text": ""}
+
+
+def pdf_title(data: bytes) -> str:
+    """The PDF's /Title alone (no page is read); "" when it has none or cannot be read."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        meta = PdfReader(io.BytesIO(data)).metadata
+        return str(meta.title).strip() if meta is not None and meta.title else ""
+    except Exception:  # an unreadable file has no title; the checks say why it is unreadable
+        return ""

@@ -54,7 +54,7 @@ def _status_of(oid: str, path: str, ctx: Context) -> str | None:
     if rt is None:
         return None
     subject = Subject(Entry(path, "100644", oid, 0), record, rt)
-    return compute(verdict_for(subject, ctx), rt, record, ctx.config.people).status
+    return compute(verdict_for(subject, ctx), rt, record, ctx.config).status
 
 
 def _locked(path: str, ctx: Context, today: date) -> bool:

@@ -112,7 +112,7 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
     if rt is None or record is None:
         return  # misplaced: placement said why; there is no catalog entry to judge against
     verdict = verdict_for(subject, ctx)
-    status = compute(verdict, rt, record, ctx.config.people)
+    status = compute(verdict, rt, record, ctx.config)
     subject.facts["verdict"] = verdict
     subject.facts["status"] = status
     path = subject.entry.path
@@ -137,7 +137,17 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
         severity: Severity = "warning" if pending_ok else "error"
         missing = ", ".join(signer_label(m) for m in status.missing)
         rule = "signatures.order" if status.out_of_order else "signatures.missing"
-        yield Finding(path, rule, ExitCode.UNSIGNED, {"missing": missing}, severity)
+        # on the protected branch a record waiting for signatures goes through `hoso submit`
+        step = t("signatures.next-submission" if pending_ok else "signatures.next-main")
+        yield Finding(path, rule, ExitCode.UNSIGNED, {"missing": missing, "next": step}, severity)
+        if status.self_signed:
+            names = ", ".join(_person_name(ctx, pid) for pid in status.self_signed)
+            yield Finding(path, "signatures.self-approval", ExitCode.UNSIGNED, {"who": names}, severity)
+
+
+def _person_name(ctx: Context, person_id: str) -> str:
+    person = ctx.config.people.person(person_id)
+    return str(person.name) if person else person_id
 
 
 def history_arrival(root: Path, rev: str = "HEAD") -> Callable[[Entry], Callable[[], datetime | None]]:

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from hoso import titles
 from hoso.config import Config, load_config
 from hoso.config.models import Group, Person, RecordType
 from hoso.config.vocab import RETENTION_PERMANENT, role_name
@@ -39,9 +40,6 @@ PUBLIC = "public"
 AUDIENCES = (INSPECTOR, PUBLIC)
 STATUSES = (DA_DUYET, CHO_DUYET, KHONG_HOP_LE)
 TEXT_CONTEXT = "pypdf-text-v1"
-# /Title values that name no document: what PDF libraries write when the author set none
-# (ReportLab writes "untitled"); the record is then named from its type and file name.
-PLACEHOLDER_TITLES = frozenset({"untitled", "(untitled)", "anonymous", "(anonymous)"})
 
 
 @dataclass
@@ -217,7 +215,7 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
     cache = EvidenceCache(root)
     try:
         records, invalid = _records(entries, config, source, cache, history_arrival(root, commit))
-        _texts(records, source, cache)
+        _texts(records, source, cache, titles.from_history(root, commit))
     finally:
         source.close()
         cache.close()
@@ -270,7 +268,7 @@ def _records(
     prefetch([Subject(entry, loc, rt) for entry, loc, rt in judged], ctx)
     for entry, loc, rt in judged:
         verdict = verdict_for(Subject(entry, loc, rt), ctx)
-        status = compute(verdict, rt, loc, config.people)
+        status = compute(verdict, rt, loc, config)
         until = keep_until(loc, rt)
         retention = "vinh-vien" if rt.retention.keep == RETENTION_PERMANENT or until is None else "nam"
         if is_event(rt):
@@ -330,7 +328,7 @@ def _signature(s: dict[str, Any], config: Config) -> Signature:
 # ---- text inside the PDFs, once per blob ----------------------------------------------------
 
 
-def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache) -> None:
+def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache, given: dict[str, str]) -> None:
     for record in records:
         found = cache.get("text", record.oid, TEXT_CONTEXT)
         if found is None:
@@ -338,14 +336,9 @@ def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache) -> N
             cache.put("text", record.oid, TEXT_CONTEXT, found)
         record.text = str(found.get("text") or "")
         record.pages = found.get("pages")
-        title = str(found.get("title") or "").strip()
-        usable = title and title.lower() not in PLACEHOLDER_TITLES
-        record.title = title if usable else _title_from_slug(record)
-
-
-def _title_from_slug(record: Record) -> str:
-    words = record.loc.slug.replace("-", " ").strip()
-    return f"{record.rt.name} — {words}" if words else record.rt.name
+        record.title = titles.choose(
+            found.get("title"), given.get(record.path), record.rt.name, record.loc.slug
+        )
 
 
 # ---- what the catalog requires and the repository lacks -------------------------------------
