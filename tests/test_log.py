@@ -47,7 +47,7 @@ def log_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, o
     run = cli(capsys, "log", *args, "--format", "json")
     assert run.code == 0, run.text
     data = json.loads(run.out)
-    assert data["version"] == 1
+    assert data["version"] == 2
     events: list[dict[str, object]] = data["events"]
     return events
 
@@ -163,7 +163,9 @@ def test_small_history_every_kind(small: Repo, capsys: pytest.CaptureFixture[str
         "date",
         "kind",
         "author",
+        "author_name",
         "people",
+        "names",
         "paths",
         "reason",
         "trailers",
@@ -173,7 +175,8 @@ def test_small_history_every_kind(small: Repo, capsys: pytest.CaptureFixture[str
     }
     # the approver is only named by a trailer: the trail says so
     assert approved["evidence"] == [] and approved["claimed_only"] == ["tran-thi-binh"]
-    assert str(approved["date"]).startswith("2024-09-05T")
+    assert str(approved["date"]).startswith("2024-09-05T") and str(approved["date"]).endswith("+07:00")
+    assert approved["names"]["tran-thi-binh"] == "Trần Thị Bình"  # type: ignore[index]
 
     every = log_json(capsys, "-C", root, "--all")
     rejections = [e for e in every if e["kind"] == "tu-choi"]

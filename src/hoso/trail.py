@@ -9,6 +9,7 @@ with the number of commits.
 Event kinds, decided per commit:
 
 - ``nop``: a record added;
+- ``nop-lai``: a new version of a record after its rejection (a resubmission);
 - ``duyet``: a merge carrying ``Duyet-boi: <person-id>`` trailers, with the paths it brought;
 - ``tu-choi``: a commit, merge or note carrying ``Tu-choi-boi: <person-id>``;
 - ``sua``: a record modified (a correction, normally with ``Ly-do``);
@@ -24,7 +25,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,9 @@ REJECTED_BY = "Tu-choi-boi"
 REJECTION = "Tu-choi"
 TRAILER_KEYS = (APPROVED_BY, REJECTED_BY, REJECTION, REASON, CHANGE_REQUEST, DISPOSAL)
 
-NOP, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH = (
+NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH = (
     "nop",
+    "nop-lai",
     "duyet",
     "tu-choi",
     "sua",
@@ -50,8 +52,10 @@ NOP, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH = (
     "xoa",
     "cau-hinh",
 )
-KINDS = (NOP, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH)
-JSON_VERSION = 1
+KINDS = (NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH)
+# 2: dates in Vietnam time (+07:00), display names next to the person ids, the nop-lai kind
+JSON_VERSION = 2
+VN_TIME = timezone(timedelta(hours=7))  # Việt Nam: one zone, no summer time
 
 # refs that are not history of the school's records
 _ALL_REFS = (
@@ -80,13 +84,17 @@ class Event:
     proofs: list[Proof] = field(default_factory=list)  # evidence found (hoso.trail_evidence)
     claims: list[str] = field(default_factory=list)  # claimed_ids that no evidence backs
 
+    names: dict[str, str] = field(default_factory=dict)  # person id -> name, from people.yml
+
     def as_json(self) -> dict[str, Any]:
         return {
             "commit": self.commit,
             "date": self.date,
             "kind": self.kind,
             "author": self.author,
+            "author_name": self.names.get(self.author, self.author),
             "people": self.people,
+            "names": self.names,
             "paths": self.paths,
             "reason": self.reason,
             "trailers": self.trailers,
@@ -111,6 +119,7 @@ class Directory:
     by_email: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # person id -> display name
 
     def person(self, name: str, email: str) -> str | None:
         found = self.by_email.get(email.strip().lower())
@@ -146,6 +155,7 @@ def load_directory(root: Path) -> Directory:
             directory.by_email[item["email"].strip().lower()] = pid
         if isinstance(item.get("name"), str):
             directory.by_name.setdefault(_fold(item["name"]), pid)
+            directory.names[pid] = " ".join(item["name"].split())
     return directory
 
 
@@ -184,13 +194,26 @@ def _reason(kind: str, trailers: dict[str, list[str]]) -> str:
 
 
 def _modification_kinds(
-    history: list[Commit], tr: dict[str, Trailers], root: Path
+    history: list[Commit],
+    tr: dict[str, Trailers],
+    notes: dict[str, Trailers],
+    submitted: dict[str, list[str]],
+    root: Path,
 ) -> dict[tuple[str, str], str]:
-    """(commit, path) -> sua | ky-bo-sung for every modified record, reading no blob content."""
+    """(commit, path) -> nop-lai | sua | ky-bo-sung for every modified record, reading no blob.
+
+    `history` is in topological order: a new version of a record whose last submission was
+    rejected is a resubmission, whatever its size.
+    """
     approved: set[str] = set()
+    rejected: set[str] = set()
     decided: dict[tuple[str, str], str] = {}
     undecided: list[tuple[str, Change]] = []
     for c in history:
+        if REJECTED_BY in tr[c.oid] or REJECTED_BY in notes.get(c.oid, {}):
+            rejected.update(ch.path for ch in c.changes if is_record_area(ch.path))
+            rejected.update(submitted.get(c.oid, []))
+            rejected.update(v for v in tr[c.oid].get(REJECTION, []) if is_record_area(v))
         if len(c.parents) > 1:
             if APPROVED_BY in tr[c.oid]:
                 approved.update(ch.new_oid for ch in c.changes if ch.new_oid != ZERO_OID)
@@ -200,7 +223,10 @@ def _modification_kinds(
             if ch.status not in ("M", "T") or not is_record_area(ch.path) or is_governance(ch.path):
                 continue
             key = (c.oid, ch.path)
-            if ch.status == "T":
+            if ch.path in rejected and REJECTED_BY not in tr[c.oid]:
+                decided[key] = NOP_LAI
+                rejected.discard(ch.path)
+            elif ch.status == "T":
                 decided[key] = SUA
             elif ch.old_oid in approved and not has_reason:
                 decided[key] = KY_BO_SUNG  # an approved record is append-only: approval flow
@@ -235,9 +261,9 @@ def events(root: Path, query: Query) -> list[Event]:
     directory = load_directory(root)
     tr = {c.oid: parse_trailers(c.message) for c in history}
     notes = {c.oid: parse_trailers(c.notes) for c in history if c.notes}
-    kinds = _modification_kinds(history, tr, root)
-    stamps = note_stamps(root) if any(REJECTED_BY in n for n in notes.values()) else {}
     submitted = _submitted_records(history, tr, notes)
+    kinds = _modification_kinds(history, tr, notes, submitted, root)
+    stamps = note_stamps(root) if any(REJECTED_BY in n for n in notes.values()) else {}
     found: list[Event] = []
     path_seen = False
     for c in history:
@@ -248,6 +274,7 @@ def events(root: Path, query: Query) -> list[Event]:
                 if not event.paths:
                     continue
                 path_seen = True
+            event.date = vn_time(event.date)
             found.append(event)
     if query.path and not path_seen and not (root / query.path).exists():
         raise NotFoundError("log.path-unknown", path=query.path)
@@ -256,9 +283,27 @@ def events(root: Path, query: Query) -> list[Event]:
         found = [e for e in found if e.date[:10] >= day]
     if query.person:
         found = [e for e in found if _matches(e, query.person)]
-    found.sort(key=lambda e: datetime.fromisoformat(e.date))  # stable: git's order within a second
+    # stable: within a second, history's topological order (a signature before the merge)
+    found.sort(key=lambda e: datetime.fromisoformat(e.date))
     attach(root, found, history, config)
+    names = dict(directory.names)
+    if config is not None:
+        names.update({p.id: p.name for p in config.people.people})
+    for event in found:
+        ids = {event.author, *event.people, *event.claimed_ids, *(p.person for p in event.proofs)}
+        event.names = {i: names[i] for i in sorted(ids) if i in names}
     return found
+
+
+def vn_time(value: str) -> str:
+    """An ISO 8601 time with an offset, restated in Vietnam time (+07:00)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.utcoffset() is None:
+        return value
+    return moment.astimezone(VN_TIME).isoformat()
 
 
 def _submitted_records(
@@ -348,7 +393,7 @@ def _commit_events(
             else:
                 kind = kinds.get((c.oid, ch.path), SUA)
             groups.setdefault(kind, []).append(ch.path)
-        for kind in (NOP, KY_BO_SUNG, SUA, XOA, CAU_HINH):
+        for kind in (NOP, NOP_LAI, KY_BO_SUNG, SUA, XOA, CAU_HINH):
             if kind in groups:
                 out.append(make(kind, groups[kind]))
     if REJECTED_BY in trailers:

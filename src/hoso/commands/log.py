@@ -63,17 +63,21 @@ def repo_path(root: Path, raw: str) -> str:
 
 
 def render(e: trail.Event, width: int) -> str:
-    day = e.date[:16].replace("T", " ")
+    day = e.date[:16].replace("T", " ") + (" (UTC+7)" if e.date.endswith("+07:00") else "")
     kind = t(f"log.kind.{e.kind}").ljust(width)
-    line = t("log.line", date=day, kind=kind, who=e.author, paths=", ".join(e.paths))
+
+    def name(pid: str) -> str:
+        return e.names.get(pid, pid)
+
+    line = t("log.line", date=day, kind=kind, who=name(e.author), paths=", ".join(e.paths))
     extra = []
     if e.reason:
         extra.append(t("log.reason", reason=e.reason))
     if e.kind == trail.XOA:
         extra += [t("log.disposal", ref=ref) for ref in e.trailers.get(DISPOSAL, []) if ref != e.reason]
     if e.proofs:
-        shown = ", ".join(t(f"log.proof.{p.kind}", person=p.person) for p in e.proofs)
+        shown = ", ".join(t(f"log.proof.{p.kind}", person=name(p.person)) for p in e.proofs)
         extra.append(t("log.evidence", items=shown))
     if e.claims:
-        extra.append(t("log.claimed", people=", ".join(e.claims)))
+        extra.append(t("log.claimed", people=", ".join(name(c) for c in e.claims)))
     return line + "".join(" — " + x for x in extra)

@@ -435,6 +435,7 @@ MESSAGES: dict[str, str] = {
     "log.proof.commit-ky": "commit signed by {person} (SSH key in people.yml)",
     "log.proof.nguoi-day": "pushed by {person} (account authenticated by the server)",
     "log.kind.nop": "submitted",
+    "log.kind.nop-lai": "resubmitted",
     "log.kind.duyet": "approved",
     "log.kind.tu-choi": "rejected",
     "log.kind.sua": "corrected",

@@ -448,6 +448,7 @@ MESSAGES: dict[str, str] = {
     "log.proof.commit-ky": "commit do {person} ký (khóa SSH trong people.yml)",
     "log.proof.nguoi-day": "do {person} đẩy lên (máy chủ xác thực tài khoản)",
     "log.kind.nop": "nộp",
+    "log.kind.nop-lai": "nộp lại",
     "log.kind.duyet": "duyệt",
     "log.kind.tu-choi": "từ chối",
     "log.kind.sua": "sửa",

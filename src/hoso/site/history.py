@@ -106,8 +106,9 @@ def attach_history(root: Path, shown: list[Record], config: Config, withhold: bo
 
 
 def _sort_time(value: str) -> datetime:
+    """The moment an event happened; a bare date (a lock) is that day's start in Vietnam."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return datetime.min
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+        return datetime.min.replace(tzinfo=trail.VN_TIME)
+    return moment if moment.tzinfo else moment.replace(tzinfo=trail.VN_TIME)
