@@ -8,7 +8,7 @@ from typing import Any
 
 from hoso.approvals import git_ok, has_remote, submissions
 from hoso.commands._common import err, out, out_json, repo_root
-from hoso.config import load_config
+from hoso.config import Config, load_config
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
 from hoso.repo import BlobReader, CommitSnapshot, tree_entries
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         state = (
             t("review.merged")
             if sub.merged
-            else t("review.rejected", who=sub.rejected_by, reason=sub.rejection_reason or "")
+            else t("review.rejected", who=_name(config, sub.rejected_by), reason=sub.rejection_reason or "")
             if sub.rejected_by
             else t("review.open")
         )
@@ -88,3 +88,8 @@ def _judge(root: Path, tip: str, paths: list[str], cache: EvidenceCache) -> list
             }
         )
     return judged
+
+
+def _name(config: Config, person_id: str | None) -> str:
+    found = config.people.person(person_id) if person_id else None
+    return str(found.name) if found else (person_id or "")

@@ -36,14 +36,24 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+
+    def name(pid: str | None) -> str:
+        found = config.people.person(pid) if pid else None
+        return str(found.name) if found else (pid or "")
+
     for s in mine:
         if s.merged:
             out(t("status.line-merged", branch=s.branch))
         elif s.rejected_by:
             out(
-                t("status.line-rejected", branch=s.branch, who=s.rejected_by, reason=s.rejection_reason or "")
+                t(
+                    "status.line-rejected",
+                    branch=s.branch,
+                    who=name(s.rejected_by),
+                    reason=s.rejection_reason or "",
+                )
             )
         else:
             out(t("status.line-open", branch=s.branch))
-    err(t("status.count", person=person, count=len(mine)))
+    err(t("status.count", person=name(person), count=len(mine)))
     return 0

@@ -85,6 +85,8 @@ def _record(r: Record) -> dict[str, Any]:
                 "certificate_name": s.signer,
                 "person": s.person,
                 "roles": s.roles,
+                "capacity": s.capacity,
+                "capacity_name": s.capacity_label or None,
                 "kind": s.kind,
                 "time": s.time,
                 "time_source": s.time_source,

@@ -23,9 +23,10 @@ from typing import Any
 from hoso import titles
 from hoso.config import Config, load_config
 from hoso.config.models import Group, Person, RecordType
-from hoso.config.vocab import RETENTION_PERMANENT, role_name
+from hoso.config.vocab import RETENTION_PERMANENT, SIGNER_GROUP_HEAD, SIGNER_OWNER, SIGNER_SEAL, role_name
 from hoso.errors import NotFoundError
 from hoso.evidence import EvidenceCache
+from hoso.messages import t
 from hoso.pdf.text import extract_text
 from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path, year_span
 from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
@@ -33,7 +34,7 @@ from hoso.retention import is_event, keep_until
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import history_arrival, prefetch, signer_label, verdict_for
 from hoso.site.history import HistoryItem, attach_history
-from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE, compute
+from hoso.status import CHO_DUYET, DA_DUYET, GROUP_HEAD_STAND_INS, KHONG_HOP_LE, compute
 
 INSPECTOR = "inspector"
 PUBLIC = "public"
@@ -63,6 +64,9 @@ class Signature:
     status: str  # valid | invalid | untrusted
     reasons: list[str]
     fingerprint: str | None
+    # the slot this signature fills for the record (chu-so-huu, a role, con-dau…), None if extra
+    capacity: str | None = None
+    capacity_label: str = ""  # that slot for a reader: "Người lập", "Tổ trưởng tổ Toán – Tin"…
 
 
 @dataclass
@@ -269,6 +273,7 @@ def _records(
     for entry, loc, rt in judged:
         verdict = verdict_for(Subject(entry, loc, rt), ctx)
         status = compute(verdict, rt, loc, config)
+        sigs = list(verdict.get("signatures", []))
         until = keep_until(loc, rt)
         retention = "vinh-vien" if rt.retention.keep == RETENTION_PERMANENT or until is None else "nam"
         if is_event(rt):
@@ -285,7 +290,10 @@ def _records(
                 status=status.status,
                 missing=[signer_label(s) for s in status.missing],
                 file_status=str(verdict.get("status", "invalid")),
-                signatures=[_signature(s, config) for s in verdict.get("signatures", [])],
+                signatures=[
+                    _signature(s, config, capacity, loc)
+                    for s, capacity in zip(sigs, _padded(status.capacities, sigs), strict=True)
+                ],
                 keep_until=until,
                 retention=retention,
             )
@@ -294,12 +302,41 @@ def _records(
     return records, sorted(invalid)
 
 
-def _signature(s: dict[str, Any], config: Config) -> Signature:
+def _padded(capacities: list[str | None], sigs: list[Any]) -> list[str | None]:
+    count = len(sigs)
+    return (list(capacities) + [None] * count)[:count]
+
+
+def capacity_label(token: str | None, s: dict[str, Any], loc: RecordPath, config: Config) -> str:
+    """The capacity in which a signature counts, as a reader says it."""
+    if token is None:
+        return ""
+    if token == SIGNER_SEAL:
+        return t("site.capacity.seal")
+    if token == SIGNER_OWNER:
+        return t("site.capacity.owner")
+    held = {str(r.get("role")): r.get("group") for r in s.get("roles") or []}
+    if token == SIGNER_GROUP_HEAD:
+        group_id = held.get("to-truong")
+        if group_id:
+            return t("site.capacity.group-head", group=_group_name(config, str(group_id)))
+        stand_in = next((role for role in GROUP_HEAD_STAND_INS if role in held), None)
+        return t("site.capacity.stand-in", role=role_name(stand_in or ""))
+    return role_name(token)
+
+
+def _group_name(config: Config, group_id: str) -> str:
+    group = config.people.group(group_id)
+    return str(group.name) if group else group_id
+
+
+def _signature(
+    s: dict[str, Any], config: Config, capacity: str | None = None, loc: RecordPath | None = None
+) -> Signature:
     roles = []
     for held in s.get("roles") or []:
         name = role_name(str(held.get("role")))
-        group = config.people.group(str(held.get("group"))) if held.get("group") else None
-        extra = group.name if group else (held.get("group") or held.get("class"))
+        extra = _group_name(config, str(held["group"])) if held.get("group") else held.get("class")
         roles.append(f"{name} ({extra})" if extra else name)
     has_tst = bool(s.get("timestamp_time"))
     return Signature(
@@ -322,6 +359,8 @@ def _signature(s: dict[str, Any], config: Config) -> Signature:
         status=str(s.get("status", "invalid")),
         reasons=[str(r) for r in s.get("reasons") or []],
         fingerprint=s.get("fingerprint"),
+        capacity=capacity,
+        capacity_label=capacity_label(capacity, s, loc, config) if loc is not None else "",
     )
 
 
