@@ -287,6 +287,10 @@ def test_self_approval_is_refused_by_default(
     assert run.code == 0, run.text
     branch = run.out.strip()
 
+    # a teacher may not send a colleague's work back: rejecting is an approver's act
+    run = hoso(capsys, school[TEACHER], "reject", branch, "--ly-do", "không thích")
+    assert run.code == ExitCode.UNTRUSTED and NAMES[TEACHER] in run.err, run.text
+
     before = refs_and_status(head)
     run = hoso(capsys, head, "approve", branch, "--role", "to-truong", "--p12", p12(head))
     assert run.code == ExitCode.UNSIGNED and "tự duyệt" in run.err, run.text

@@ -8,6 +8,7 @@ it stays in history as part of the audit trail.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from hoso.approvals import PREFIX, REASON, REJECTED_BY, ApprovalError, git_ok, has_remote, whoami
 from hoso.commands._common import err, repo_root
@@ -15,6 +16,7 @@ from hoso.config import load_config
 from hoso.errors import ExitCode, UsageError
 from hoso.messages import t
 from hoso.repo import git_env
+from hoso.server.identity import APPROVER_ROLES
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +25,11 @@ def run(args: argparse.Namespace) -> int:
     root, _ = repo_root(args.repo)
     config = load_config(root)
     person = whoami(root, config, args.person)
+    holder = config.people.person(person)
+    assert holder is not None
+    # only someone who may approve may send back (the same roles `hoso approve` requires)
+    if not any(r.role in APPROVER_ROLES and r.active_on(date.today()) for r in holder.roles):
+        raise ApprovalError("approve.not-approver", ExitCode.UNTRUSTED, name=holder.name)
     reason = " ".join(args.ly_do.split())
     if not reason:
         raise UsageError("reject.reason-needed")
