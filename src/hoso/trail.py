@@ -17,7 +17,9 @@ Event kinds, decided per commit:
   of a version that an earlier ``Duyet-boi`` merge brought is approval flow (approved records
   are append-only); otherwise, without a ``Ly-do``, a version that grew is taken as appended;
 - ``xoa``: a record deleted (with ``Quyet-dinh-huy``);
-- ``cau-hinh``: catalog.yml, people.yml, locks.yml or trust/ changed.
+- ``khoa-so``: locks.yml changed (a year or types locked, khóa sổ); the site also shows each
+  lock on the records it covers, under the same name;
+- ``cau-hinh``: catalog.yml, people.yml or trust/ changed.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from hoso.config.loader import PEOPLE_FILE, read_yaml_file
+from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
 from hoso.records import is_record_area
 from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, commits, has_commits, note_stamps
@@ -42,7 +44,7 @@ REJECTED_BY = "Tu-choi-boi"
 REJECTION = "Tu-choi"
 TRAILER_KEYS = (APPROVED_BY, REJECTED_BY, REJECTION, REASON, CHANGE_REQUEST, DISPOSAL)
 
-NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH = (
+NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, KHOA_SO, CAU_HINH = (
     "nop",
     "nop-lai",
     "duyet",
@@ -50,9 +52,10 @@ NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH = (
     "sua",
     "ky-bo-sung",
     "xoa",
+    "khoa-so",
     "cau-hinh",
 )
-KINDS = (NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, CAU_HINH)
+KINDS = (NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, KHOA_SO, CAU_HINH)
 # 2: dates in Vietnam time (+07:00), display names next to the person ids, the nop-lai kind
 JSON_VERSION = 2
 VN_TIME = timezone(timedelta(hours=7))  # Việt Nam: one zone, no summer time
@@ -382,7 +385,9 @@ def _commit_events(
     else:
         groups: dict[str, list[str]] = {}
         for ch in c.changes:
-            if is_governance(ch.path):
+            if ch.path == LOCKS_FILE:
+                kind = KHOA_SO
+            elif is_governance(ch.path):
                 kind = CAU_HINH
             elif not is_record_area(ch.path):
                 continue
@@ -393,7 +398,7 @@ def _commit_events(
             else:
                 kind = kinds.get((c.oid, ch.path), SUA)
             groups.setdefault(kind, []).append(ch.path)
-        for kind in (NOP, NOP_LAI, KY_BO_SUNG, SUA, XOA, CAU_HINH):
+        for kind in (NOP, NOP_LAI, KY_BO_SUNG, SUA, XOA, KHOA_SO, CAU_HINH):
             if kind in groups:
                 out.append(make(kind, groups[kind]))
     if REJECTED_BY in trailers:

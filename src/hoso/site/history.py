@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class HistoryItem:
     date: str  # ISO 8601
-    kind: str  # a trail kind (nop, duyet, tu-choi, sua, ky-bo-sung, …) or "khoa" (locked)
+    kind: str  # a trail kind (nop, nop-lai, duyet, tu-choi, sua, ky-bo-sung, khoa-so, …)
     who: str  # display name
     reason: str
     commit: str
@@ -95,7 +95,7 @@ def attach_history(root: Path, shown: list[Record], config: Config, withhold: bo
                 record.history.append(
                     HistoryItem(
                         date=lock.since.isoformat(),
-                        kind="khoa",
+                        kind=trail.KHOA_SO,
                         who=locker.name if locker else lock.by,
                         reason=lock.reason or "",
                         commit="",
