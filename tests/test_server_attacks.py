@@ -475,7 +475,7 @@ def test_the_trail_shows_proofs_apart_from_claims(gitolite_server: Path, tmp_pat
     capsys.readouterr()
     assert main(["-C", str(work), "log"]) == 0
     text = capsys.readouterr().out
-    assert "tự khai" in text and "chữ ký số của nguyen-van-hai" in text and "máy chủ xác thực" in text
+    assert "tự khai" in text and "chữ ký số của Nguyễn Văn Hải" in text and "máy chủ xác thực" in text
 
     # the inspectors' site says the same on the record's page
     site = tmp_path / "site"

@@ -511,9 +511,11 @@ def test_build_succeeds_offline_and_pages_load_nothing_from_outside(inspector: B
     assert not (inspector.out / "search").exists()  # Material's lunr search is replaced by Pagefind
     for built, count in ((inspector, 7), (public, 6)):  # the search index is complete
         entry_json = json.loads((built.out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        assert entry_json["languages"]["vi"]["page_count"] == count
+        # one document per record, and one per person, tổ and record type (their own pages)
+        entities = sum(len(list((built.out / f).glob("*.html"))) - 1 for f in ("nguoi", "to", "loai"))
+        assert entry_json["languages"]["vi"]["page_count"] == count + entities
         assert [p for p in (built.out / "pagefind").rglob("*") if p.is_file() and p.stat().st_size == 0] == []
-        assert (built.out / "pagefind" / "pagefind-ui.js").stat().st_size > 10_000
+        assert (built.out / "pagefind" / "pagefind.js").stat().st_size > 10_000
     assert external_loads(inspector.out) == [] and external_loads(public.out) == []
 
 
@@ -537,6 +539,93 @@ def external_loads(out: Path) -> list[str]:
             if parts.scheme or parts.netloc:
                 found.append(f"{page.relative_to(out)}: <{node.tag}> {url}")
     return found
+
+
+SCHOOL_LINE = (
+    "Trường THCS Thử Nghiệm — Hồ sơ điện tử, dựng bởi hoso từ kho Git của nhà trường, commit {commit}"
+)
+
+
+def footer_text(page: Path) -> str:
+    return parse(page).find("div", "md-copyright").text()
+
+
+def test_every_page_ends_with_the_school_not_the_theme(
+    inspector: Built, public: Built, tmp_path: Path
+) -> None:
+    """Under every page: the school and what the site is built from (hoso, the commit), in
+    Vietnamese; not Material's "Made with Material for MkDocs"."""
+    for built in (inspector, public):
+        commit = json.loads((built.out / "index.json").read_text(encoding="utf-8"))["commit"]
+        for page in html_pages(built.out):
+            raw = page.read_text(encoding="utf-8")
+            assert "Made with" not in raw and "squidfunk" not in raw, page
+            assert footer_text(page) == SCHOOL_LINE.format(commit=commit[:10]), page
+
+    # the school's own line (mkdocs.yml `copyright`) in place of its name; the rest stays
+    s, out = copies(inspector, tmp_path)
+    config = s.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "copyright: © 2025 Trường Thử\n", encoding="utf-8")
+    run = build(s.root, s.env, out)
+    assert run.code == 0, run.text
+    assert footer_text(out / "index.html").startswith("© 2025 Trường Thử — Hồ sơ điện tử, dựng bởi hoso")
+
+
+def test_footer_escapes_the_school_name() -> None:
+    from types import SimpleNamespace
+
+    from hoso.site.build import footer
+    from hoso.site.presentation import Presentation
+
+    site = SimpleNamespace(school_name="Trường <b>A</b> & B", commit="0123456789abcdef")
+    line = footer(site, Presentation())  # type: ignore[arg-type]
+    assert line.startswith("Trường &lt;b&gt;A&lt;/b&gt; &amp; B — ") and line.endswith("commit 0123456789")
+
+
+def shown_characters(root: Node) -> Iterator[tuple[str, str]]:
+    """(character, where) for every character a reader sees: text outside scripts, styles and
+    SVG icons, tooltips (`title`, `alt`, `placeholder`), the search page's texts (`data-text`)."""
+    for node in root.iter():
+        for name in ("title", "alt", "placeholder", "aria-label", "data-text"):
+            for ch in node.attrs.get(name, ""):
+                yield ch, f"<{node.tag} {name}>"
+        if node.tag in ("script", "style", "svg", "template"):
+            continue
+        for child in node.children:
+            if isinstance(child, str):
+                for ch in child:
+                    yield ch, f"<{node.tag}> {child.strip()[:60]!r}"
+
+
+def test_every_character_shown_is_in_the_font(inspector: Built, public: Built) -> None:
+    """No missing-glyph box: the site names no web font (nothing is fetched), so the reader's
+    own fonts draw it. DejaVu Sans, shipped with hoso for its PDFs, stands for them: it holds
+    Vietnamese and the symbols hoso uses (✔ ✘ ⚠ →), not emoji such as 🔒, which many machines
+    draw as an empty box; icons are Material's inline SVG instead."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    font = Path(__file__).parents[1] / "src" / "hoso" / "data" / "fonts" / "DejaVuSans.ttf"
+    covered = set(TTFontFile(str(font)).charToGlyph)
+    missing: dict[str, str] = {}
+    for built in (inspector, public):
+        pages = html_pages(built.out)
+        for page in pages:
+            for ch, where in shown_characters(parse(page)):
+                if ord(ch) not in covered and not ch.isspace() and unicodedata.category(ch) != "Cc":
+                    missing.setdefault(
+                        f"U+{ord(ch):04X} {unicodedata.name(ch, '?')}", f"{page.name}: {where}"
+                    )
+        css = (built.out / "_hoso" / "hoso.css").read_text(encoding="utf-8")
+        for text in re.findall(r'content:\s*"([^"]*)"', css):
+            missing.update({f"U+{ord(c):04X}": "hoso.css" for c in text if ord(c) not in covered})
+    assert missing == {}
+    assert len(pages) > 20  # the public edition's pages were read too
+
+    # the confidential record type: Material's lock icon (SVG) with its name, and the legend
+    types = article(inspector.out / "loai" / "index.html")
+    lock = types.find_all("span", "twemoji", title="Bảo mật")
+    assert lock and all(span.find("svg") for span in lock)
+    assert any(p.text().startswith("loại hồ sơ cần bảo mật") for p in types.find_all("p"))
 
 
 def test_home_page_counts_and_attention_lists(inspector: Built) -> None:
@@ -572,9 +661,16 @@ def test_home_page_counts_and_attention_lists(inspector: Built) -> None:
         "Giáo viên chủ nhiệm, Hiệu trưởng, Con dấu (chứng thư số của nhà trường)",
     ]
 
-    heading = next(h.text() for h in home.find_all("h3") if h.text().startswith("Hồ sơ bắt buộc còn thiếu"))
-    missing = rows(after(home, "Hồ sơ bắt buộc còn thiếu"))[1:]
-    assert heading == f"Hồ sơ bắt buộc còn thiếu ({len(missing)})"
+    # Records the catalog requires and nobody has submitted: said so, since `hoso check` (which
+    # judges what was submitted) can be all green while this list is long.
+    title = "Hồ sơ danh mục yêu cầu nhưng chưa nộp"
+    heading = next(h.text() for h in home.find_all("h3") if h.text().startswith(title))
+    missing = rows(after(home, title))[1:]
+    assert heading == f"{title} ({len(missing)})"
+    explained = after(home, title, "p").text()
+    assert explained.startswith(f"Danh mục của trường yêu cầu các hồ sơ này cho năm học {YEAR} ")
+    assert "chưa có tệp nào được nộp. Đây không phải lỗi của hồ sơ đã nộp." in explained
+    assert "thiếu" not in heading and "bắt buộc" not in heading
     assert [YEAR, "Kế hoạch bài dạy (giáo án)", "Phạm Thị Dung"] in missing  # a teacher with no lesson plan
     assert [YEAR, "Kế hoạch bài dạy (giáo án)", "Nguyễn Văn An"] not in missing  # he has five
     assert [YEAR, "Sổ ghi chép nội dung sinh hoạt chuyên môn", "Tổ Toán – Tin"] not in missing
@@ -609,7 +705,7 @@ def test_record_entry_signatures_history_retention_download(inspector: Built) ->
     assert all("hoso-sig-valid" in s.classes() for s in sigs)
     first, second = (fields(s) for s in sigs)
     assert first["Người ký"] == "Nguyễn Văn An"
-    assert first["Chức vụ lúc ký"] == "Giáo viên (Tổ Toán – Tin)"
+    assert first["Ký với tư cách"] == "Người lập"  # the capacity it counts in, not every role held
     assert first["Thời điểm ký"] == "12/09/2024 08:05 — theo đồng hồ máy người ký"  # sigfixtures.SIGNED_AT
     assert first["Tính toàn vẹn của tài liệu"].startswith("Toàn vẹn")
     assert (
@@ -621,7 +717,7 @@ def test_record_entry_signatures_history_retention_download(inspector: Built) ->
     assert first["Kết luận"] == "Chữ ký số hợp lệ"
     assert hexa(first["Vân tay chứng thư (SHA-256)"]) == hexa(p.teacher.fingerprint)
     assert second["Người ký"] == "Lê Văn Cường"  # the counter-signature `hoso approve --p12` made
-    assert second["Chức vụ lúc ký"] == "Tổ trưởng (Tổ Toán – Tin)"
+    assert second["Ký với tư cách"] == "Tổ trưởng Tổ Toán – Tin"
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d — theo đồng hồ máy người ký", second["Thời điểm ký"])
     assert second["Tính toàn vẹn của tài liệu"].startswith("Toàn vẹn")
     assert second["Phạm vi ký"] == "toàn bộ tệp"
@@ -634,15 +730,21 @@ def test_record_entry_signatures_history_retention_download(inspector: Built) ->
     events = box.find("ol", "hoso-history").find_all("li")
     kinds = [next(c for c in e.classes() if c.startswith("hoso-event-")) for e in events]
     texts = [e.text() for e in events]
-    assert kinds[:3] == ["hoso-event-nop", "hoso-event-tu-choi", "hoso-event-sua"], texts
-    assert sorted(kinds[3:]) == ["hoso-event-duyet", "hoso-event-ky-bo-sung"], texts
+    # a new version after the rejection is a resubmission; the approver's signature precedes the merge
+    assert kinds == [
+        "hoso-event-nop",
+        "hoso-event-tu-choi",
+        "hoso-event-nop-lai",
+        "hoso-event-ky-bo-sung",
+        "hoso-event-duyet",
+    ], texts
     assert texts[0].startswith("12/09/2024 09:00 — nộp — Nguyễn Văn An")
     # a rejection is an empty commit with a trailer: a claim, and the page says so
     assert texts[1].startswith(
         "13/09/2024 10:00 — từ chối — Lê Văn Cường tự khai (không có bằng chứng): Lê Văn Cường"
         f" Lý do: {REJECT_REASON}"
     )
-    assert texts[2].startswith("14/09/2024 09:00 — sửa — Nguyễn Văn An")
+    assert texts[2].startswith("14/09/2024 09:00 — nộp lại — Nguyễn Văn An")
     approved = texts[kinds.index("hoso-event-duyet")]
     assert approved.startswith("16/09/2024 14:00 — duyệt — Lê Văn Cường")
     # the approval is proved by his counter-signature in the record

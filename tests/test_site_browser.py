@@ -416,3 +416,283 @@ def test_collapsed_previews_load_no_pdf_from_a_folder(browser: Browser, served: 
     page.wait_for_function("document.querySelector('details.hoso-preview iframe').getAttribute('src')")
     context.close()
     assert len([url for url in requests if url.endswith(".pdf")]) == 1
+
+
+# ---- search ranking ----------------------------------------------------------------------------------
+
+PHRASE = "phương trình"
+PERSON = "nguyen-van-an"
+PERSON_QUERY = "nguyen van an"  # typed without diacritics, as most people type
+PHRASE_GROUP = "Có đúng cụm từ"  # the heading of the results holding the query's words side by side
+
+
+@dataclass
+class Hit:
+    url: str  # relative to the site root, as index.json writes it
+    title: str
+    phrase: bool  # listed under PHRASE_GROUP
+
+
+def _search(page: Page, query: str) -> list[Hit]:
+    """Every result of `query` on the search page, in the order shown ("Xem thêm" until the end)."""
+    from playwright.sync_api import expect
+
+    page.locator(".pagefind-ui__search-input").fill(query)
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_contain_text(f" cho {query}")
+    total = int(message.inner_text().split()[0])
+    results = page.locator(".pagefind-ui__result")
+    while results.count() < total:
+        shown = results.count()
+        page.locator(".hoso-search-more").click()
+        expect(results).to_have_count(min(total, shown + 10))
+    hits: list[dict[str, Any]] = page.evaluate(
+        """group => {
+             const hits = [];
+             let phrase = false;
+             for (const node of document.querySelector(".hoso-search-results").children) {
+               if (node.classList.contains("hoso-search-group")) phrase = node.textContent.startsWith(group);
+               else for (const a of node.querySelectorAll(".pagefind-ui__result-link"))
+                 hits.push({url: a.getAttribute("href"), title: a.textContent, phrase});
+             }
+             return hits;
+           }""",
+        PHRASE_GROUP,
+    )
+    return [Hit(h["url"].lstrip("/"), h["title"], h["phrase"]) for h in hits]
+
+
+def _report(query: str, hits: list[Hit], top: int = 8) -> None:
+    """What the ranking was, printed for the test log (pytest -s, or shown when a test fails)."""
+    print(f"\n{query!r}: {len(hits)} results, {sum(h.phrase for h in hits)} with the words side by side")
+    for i, hit in enumerate(hits[:top], 1):
+        print(f"  {i:2}. {'=' if hit.phrase else ' '} {hit.title} — {hit.url}")
+
+
+def _flat(text: str) -> str:
+    return " ".join(_fold(text).split())
+
+
+def test_search_puts_the_phrase_and_the_person_first(browser: Browser, served: Served) -> None:
+    """The demo school. "phương trình": the records holding the phrase (in their title or their
+    PDF) come first, not a record of a teacher named Trịnh ("trinh" matches "trình" once the
+    diacritics are folded). "nguyen van an": his own page, then the records he owns, before the
+    records that merely list him among their signers or name him in their text."""
+    records = served.index()["records"]
+    holders = set()
+    for r in records:
+        pdf = PdfReader(io.BytesIO(served.blob(r["path"])))
+        text = " ".join(p.extract_text() or "" for p in pdf.pages)
+        if _flat(PHRASE) in _flat(r["title"] + " " + text):
+            holders.add(r["url"])
+    assert holders, f"no demo record holds {PHRASE!r}: the test needs one"
+    own = {r["url"] for r in records if r["owner"]["level"] == "giao-vien" and r["owner"]["id"] == PERSON}
+    assert own, f"{PERSON} owns no demo record"
+    signed_only = {
+        r["url"]
+        for r in records
+        if r["url"] not in own and any(s.get("person") == PERSON for s in r["signers"])
+    }
+
+    context, requests = _context(browser, _on_loopback)
+    page = context.new_page()
+    page.goto(served.url + "tim-kiem.html")
+
+    hits = _search(page, PHRASE)
+    _report(PHRASE, hits)
+    first = hits[: len(holders)]
+    assert {h.url for h in first} == holders and all(h.phrase for h in first)
+    assert not any(h.phrase for h in hits[len(holders) :])
+    _screenshot(page, "site-search-phrase.png")
+
+    hits = _search(page, PERSON_QUERY)
+    _report(PERSON_QUERY, hits, top=len(own) + 4)
+    assert hits[0].url == f"nguoi/{PERSON}.html" and hits[0].title == "Nguyễn Văn An"
+    assert {h.url for h in hits[1 : 1 + len(own)]} == own
+    ranks = {h.url: i for i, h in enumerate(hits)}
+    assert all(ranks[url] > len(own) for url in signed_only if url in ranks)
+    _screenshot(page, "site-search-person.png")
+
+    context.close()
+    assert _outside(requests, _on_loopback) == []
+
+
+HEADER = (
+    "PHÒNG VĂN HÓA – XÃ HỘI XÃ AN LẠC TRƯỜNG THCS HÒA BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
+    "Độc lập – Tự do – Hạnh phúc An Lạc, ngày 12 tháng 09 năm 2024"
+)
+LESSON = (
+    "I. Mục tiêu: học sinh hiểu và vận dụng được kiến thức của bài; phát triển năng lực tự học, giao "
+    "tiếp và hợp tác, giải quyết vấn đề. II. Thiết bị dạy học và học liệu: phiếu học tập, máy chiếu. "
+    "III. Tiến trình dạy học: khởi động – hình thành kiến thức – luyện tập – vận dụng."
+)
+# markup in a record's title and text: shown as text in the results, never run
+HOSTILE_TITLE = '<img src=x onerror="alert(1)"><script>alert(2)</script> thuthach'
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+GIVEN = ["Hải", "Hoa", "Lan", "Minh", "Tâm", "Hùng"]
+
+
+def _fake_record(slug: str, title: str, owner: str, text: str, signers: list[str]) -> Any:
+    """What hoso.site.search reads of a record (hoso.site.model.Record)."""
+    from types import SimpleNamespace as Ns
+
+    return Ns(
+        title=title,
+        rt=Ns(name="Kế hoạch bài dạy (giáo án)"),
+        owner_name=owner,
+        loc=Ns(year="2024-2025"),
+        text=f"{HEADER} {title} {text}",
+        signatures=[Ns(person_name=name, signer=name) for name in signers],
+        status="da-duyet",
+        page=f"ho-so/2024-2025/{slug}.md",
+        anchor=slug,
+    )
+
+
+def _fake_person(person_id: str, name: str) -> Any:
+    from types import SimpleNamespace as Ns
+
+    return Ns(id=person_id, name=name, roles=[Ns(role="giao-vien", group="toan-tin", class_=None)])
+
+
+def _serve(folder: Path) -> tuple[str, Callable[[], None]]:
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_address[1]}/", stop
+
+
+def _ranking_documents() -> tuple[list[Any], dict[str, str]]:
+    """Search documents of records and people made to test the ranking, and each record's URL."""
+    from types import SimpleNamespace as Ns
+
+    from hoso.site import search
+
+    an, anh, trinh = "Nguyễn Văn An", "Nguyễn Văn Anh", "Trịnh Văn Long"
+    attendees = [*[f"{f} Văn {g}" for f in FAMILY for g in GIVEN][:59], an]
+    records = {
+        "title": _fake_record("chuyen-de", "Chuyên đề phương trình bậc hai", "Phạm Quốc Tuấn", LESSON, []),
+        "body": _fake_record(
+            "toan-9c",
+            "Kế hoạch bài dạy Toán 9C tuần 6",
+            "Phạm Quốc Tuấn",
+            f"{LESSON} Tên bài dạy: Hệ hai phương trình bậc nhất hai ẩn.",
+            ["Phạm Quốc Tuấn"],
+        ),
+        "apart": _fake_record(
+            "lich-su-7",
+            "Kế hoạch giáo dục môn Lịch sử 7",
+            trinh,
+            f"Giáo viên: {trinh}. Phương pháp: dạy học dự án; phương pháp nhóm; theo chương trình giáo "
+            f"dục phổ thông 2018, phân phối chương trình theo tuần. GIÁO VIÊN {trinh}",
+            [trinh, "Đặng Thị Thanh Hương"],
+        ),
+        "own-1": _fake_record(
+            "an-tuan-5",
+            "Kế hoạch bài dạy Toán 6A tuần 5",
+            an,
+            f"Giáo viên: {an} – Tổ Toán – Tin. {LESSON} GIÁO VIÊN {an} TỔ TRƯỞNG Lê Văn Cường",
+            [an, "Lê Văn Cường"],
+        ),
+        "own-2": _fake_record(
+            "an-tuan-12",
+            "Kế hoạch bài dạy Toán 6A tuần 12",
+            an,
+            f"Giáo viên: {an} – Tổ Toán – Tin. {LESSON} GIÁO VIÊN {an} TỔ TRƯỞNG Lê Văn Cường",
+            [an, "Lê Văn Cường"],
+        ),
+        "approved": _fake_record(
+            "tuan-toan-8",
+            "Kế hoạch bài dạy Toán 8C tuần 7",
+            "Phạm Quốc Tuấn",
+            f"Giáo viên: Phạm Quốc Tuấn. {LESSON} GIÁO VIÊN Phạm Quốc Tuấn TỔ TRƯỞNG {an}",
+            ["Phạm Quốc Tuấn", an],
+        ),
+        "minutes": _fake_record(
+            "hop-hoi-dong",
+            "Biên bản họp hội đồng sư phạm tháng 9",
+            "Nhà trường",
+            "Thành phần: " + ", ".join(attendees) + ". Nội dung: triển khai nhiệm vụ năm học.",
+            attendees,
+        ),
+        "anh": _fake_record(
+            "anh-tuan-3",
+            "Kế hoạch bài dạy Tin học 7A tuần 3",
+            anh,
+            f"Giáo viên: {anh}. {LESSON} GIÁO VIÊN {anh}",
+            [anh],
+        ),
+        "hostile": _fake_record("doc-hai", HOSTILE_TITLE, "Nhà trường", f"{HOSTILE_TITLE} thuthach", []),
+    }
+    site = Ns(config=Ns(people=Ns(group=lambda _: Ns(name="Tổ Toán – Tin"))))
+    people = [
+        _fake_person("nguyen-van-an", an),
+        _fake_person("nguyen-van-anh", anh),
+        _fake_person("trinh", trinh),
+    ]
+    docs = [search.record_document(r) for r in records.values()]
+    docs += [search.person_document(site, p) for p in people]
+    url = {key: search.record_url(r) for key, r in records.items()}
+    return docs, url
+
+
+def test_search_ranks_titles_phrases_and_owners_before_signer_lists(
+    browser: Browser, served: Served, tmp_path: Path
+) -> None:
+    """The weights and the ranking on records made for it, indexed by hoso.site.search and
+    searched with the site's own search page: a title holding the phrase first, then a PDF
+    holding it, then a record holding the words apart (a teacher named Trịnh, "phương pháp",
+    "chương trình"). "nguyen van an": his page, then his own records, then a record he approved
+    and the minutes that list him among 60 people; "Nguyễn Văn Anh" (Pagefind matches "an" as
+    the start of "Anh") after all of them, not under the phrase's heading."""
+    from hoso.site import search
+
+    docs, url = _ranking_documents()
+
+    folder = tmp_path / "site"  # the built site's search page, with this index
+    folder.mkdir()
+    for name in ("tim-kiem.html", "_hoso", "assets"):
+        copy = shutil.copytree if (served.site / name).is_dir() else shutil.copy2
+        copy(served.site / name, folder / name)
+    assert search.write_index(docs, folder) == len(docs)
+    root, stop = _serve(folder)
+    context, requests = _context(browser, _on_loopback)
+    try:
+        page = context.new_page()
+        page.goto(root + "tim-kiem.html")
+
+        hits = _search(page, PHRASE)
+        _report(PHRASE, hits)
+        assert [h.url for h in hits] == [url["title"], url["body"], url["apart"]]
+        assert [h.phrase for h in hits] == [True, True, False]
+
+        hits = _search(page, PERSON_QUERY)
+        _report(PERSON_QUERY, hits, top=len(hits))
+        order = [h.url for h in hits]
+        assert order[0] == "nguoi/nguyen-van-an.html"
+        assert set(order[1:3]) == {url["own-1"], url["own-2"]}
+        assert set(order[3:5]) == {url["approved"], url["minutes"]}
+        assert set(order[5:]) == {"nguoi/nguyen-van-anh.html", url["anh"]}
+        assert [h.phrase for h in hits] == [True] * 5 + [False] * 2
+
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        hits = _search(page, "thuthach")
+        assert [h.title for h in hits] == [HOSTILE_TITLE]
+        results = page.locator(".hoso-search-results")
+        assert results.locator("img, script").count() == 0
+        assert "thuthach" in results.locator("mark").all_inner_texts()[0]
+        assert dialogs == []
+    finally:
+        context.close()
+        stop()
+    assert _outside(requests, _on_loopback) == []

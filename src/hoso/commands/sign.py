@@ -1,9 +1,11 @@
 """`hoso sign FILE --role R (--p12 FILE | --pkcs11-lib LIB --token LABEL)`: add a signature.
 
 The passphrase or PIN comes from HOSO_P12_PASSPHRASE / HOSO_PKCS11_PIN or a prompt, never
-from the command line (it would land in the shell history and the process list). The signer
-must hold the role at the signing time per people.yml; the signature is appended as an
-incremental update and the file replaced in one step, so the signed bytes before it stay.
+from the command line (it would land in the shell history and the process list). In a school's
+repository the signer must hold the role at the signing time per people.yml; outside any school
+(no catalog.yml, no -C) a teacher can still sign: the certificate holder's name (CN) is the
+label, the role is written as given and hoso says it was not checked. The signature is appended
+as an incremental update and the file replaced in one step, so the signed bytes before it stay.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from hoso.commands._common import err, out, repo_root
 from hoso.config import load_config
+from hoso.config.loader import CATALOG_FILE
 from hoso.config.vocab import ROLES, SIGNER_SEAL, role_name
 from hoso.errors import ExitCode, HosoError, NotFoundError, UsageError
 from hoso.messages import t
@@ -47,9 +50,13 @@ def signer_from_args(args: argparse.Namespace) -> Iterator[Any]:
         if not p12.is_file():
             raise NotFoundError("sign.p12-missing", path=args.p12)
         try:
-            yield sign.load_signer(p12, _secret(PASS_ENV, "sign.prompt-passphrase"))
+            loaded = sign.load_signer(p12, _secret(PASS_ENV, "sign.prompt-passphrase"))
         except ValueError as exc:
-            raise HosoError("sign.p12-unreadable", ExitCode.USAGE, path=args.p12, detail=str(exc)) from exc
+            # load_signer chains the parser's complaint when the archive cannot be opened at all
+            # (wrong passphrase, or not PKCS#12); without a cause, it opened but holds no key
+            key = "sign.p12-wrong" if exc.__cause__ is not None else "sign.p12-no-key"
+            raise HosoError(key, ExitCode.USAGE, path=args.p12, env=PASS_ENV) from exc
+        yield loaded
         return
     if not args.pkcs11_lib or not args.token:
         raise UsageError("sign.need-key")
@@ -60,8 +67,26 @@ def signer_from_args(args: argparse.Namespace) -> Iterator[Any]:
             yield signer
     except HosoError:
         raise
-    except Exception as exc:  # PKCS#11 libraries raise their own types; the user needs the text
-        raise HosoError("sign.token-failed", ExitCode.FAILED, detail=f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # PKCS#11 libraries raise their own types
+        raise _token_error(exc, args) from exc
+
+
+def _token_error(exc: Exception, args: argparse.Namespace) -> HosoError:
+    """What went wrong with a USB token, in words: the common cases by the library's exception
+    name and text (python-pkcs11, pyHanko); anything else keeps its text as technical detail."""
+    name, text = type(exc).__name__, str(exc)
+    where = {"token": args.token, "lib": args.pkcs11_lib, "env": PIN_ENV}
+    if name in ("PinIncorrect", "PinInvalid", "PinLenRange"):
+        return HosoError("sign.token-pin", ExitCode.USAGE, **where)
+    if name in ("PinLocked", "PinExpired"):
+        return HosoError("sign.token-locked", ExitCode.USAGE, **where)
+    if "No token matching" in text or name in ("NoSuchToken", "TokenNotPresent", "TokenNotRecognised"):
+        return HosoError("sign.token-missing", ExitCode.USAGE, **where)
+    if "while loading" in text:
+        return HosoError("sign.token-lib", ExitCode.USAGE, **where)
+    if "Could not find" in text:
+        return HosoError("sign.token-no-key", ExitCode.USAGE, label=args.key_label or "-", **where)
+    return HosoError("sign.token-failed", ExitCode.FAILED, detail=f"{name}: {text}"[:300])
 
 
 def _fingerprint(signer: Any) -> str:
@@ -72,7 +97,10 @@ def _fingerprint(signer: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     root, _ = repo_root(args.repo)
-    config = load_config(root)
+    # signing needs no school: outside one (no catalog.yml above the folder, and no -C naming
+    # one) there is no people.yml, and the signature carries the certificate holder's name
+    in_school = bool(args.repo) or (root / CATALOG_FILE).is_file()
+    config = load_config(root) if in_school else None
     path = Path(args.file)
     if not path.is_file():
         raise NotFoundError("sign.file-missing", path=args.file)
@@ -130,6 +158,7 @@ def sign_file(
     """Append `signer`'s signature in `role` to the PDF at `path`; return the signer's person id.
 
     Used by `hoso sign` and by `hoso approve` (counter-signing before the approval merge).
+    `config` None: no school (hoso sign outside a repository); the role is not checked.
     `tsa`: an RFC 3161 time-stamping service's URL; its token makes the signing time evidence
     (a claimed time grants no role that has ended by the time the record reaches the school).
     """
@@ -137,29 +166,73 @@ def sign_file(
         raise UsageError("sign.bad-role", value=role, choices=", ".join((*ROLES, SIGNER_SEAL)))
     shown = shown or str(path)
     data = path.read_bytes()
-    person_id, label = _who(config, _fingerprint(signer), role, datetime.now().astimezone())
+    _refuse_non_pdf(data, shown)
+    if config is None:
+        person_id, label = _holder(signer)
+        err(t("sign.no-school", name=label, role=role_name(role)))
+    else:
+        person_id, label = _who(config, _fingerprint(signer), role, datetime.now().astimezone())
     from hoso.pdf.sign import Appearance, sign_pdf
 
-    title = role_name(role) if role != SIGNER_SEAL else label
+    # the seal's box says what it is once, then whose it is (the school's name)
+    title = role_name(role) if role != SIGNER_SEAL else t("sign.seal-title")
     try:
         signed = sign_pdf(
             data,
             signer,
             field_name=f"Sig{_existing_signatures(data) + 1}-{person_id}",
-            reason=t("sign.reason", role=title),
-            appearance=Appearance([title, label], image=image) if visible else None,
+            reason=t("sign.reason-seal") if role == SIGNER_SEAL else t("sign.reason", role=title),
+            appearance=Appearance([title, label], image=image, seal=role == SIGNER_SEAL) if visible else None,
             timestamper=timestamper(tsa) if tsa else None,
         )
+    except HosoError:
+        raise  # already says what is wrong and what to do (no room for a visible signature…)
     except Exception as exc:  # pyHanko refuses some files (encrypted, broken xref…)
         from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
         if isinstance(exc, TimestampRequestError):
             detail = str(exc)[:300]
             raise HosoError("sign.tsa-failed", ExitCode.FAILED, path=shown, url=tsa, detail=detail) from exc
-        raise HosoError("sign.failed", ExitCode.FORMAT, path=shown, detail=str(exc)[:300]) from exc
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        raise HosoError("sign.failed-plain", ExitCode.FORMAT, path=shown, detail=detail) from exc
     write_atomic(path, signed)
     err(t("sign.done", path=shown, who=label, role=role_name(role)))
     return person_id
+
+
+def _refuse_non_pdf(data: bytes, shown: str) -> None:
+    """The file must be a readable, unencrypted PDF: said in words before pyHanko would say it
+    in English ("Illegal PDF header"); the same judgement as `hoso check` (format.*)."""
+    from hoso.pdf.structure import examine
+
+    facts = examine(data)
+    if facts.kind == "pdf":
+        return
+    if facts.kind == "not-pdf":
+        raise HosoError("sign.not-pdf", ExitCode.FORMAT, path=shown, looks=_looks_like(facts.detail))
+    if facts.kind == "unreadable":
+        raise HosoError("sign.unreadable", ExitCode.FORMAT, path=shown)
+    key = "format." + facts.kind
+    raise HosoError("sign.bad-pdf", ExitCode.FORMAT, path=shown, problem=t(key), fix=t(key + ".fix"))
+
+
+def _looks_like(sniffed: str) -> str:
+    """hoso.pdf.structure.sniff's name for what a file holds, in the user's language."""
+    if sniffed in ("HTML/XML", "text", "binary"):
+        return t("sign.looks-" + sniffed.split("/")[0].lower())
+    return t("sign.looks-file", kind=sniffed)
+
+
+def _holder(signer: Any) -> tuple[str, str]:
+    """Outside a school: (an id made from the name, the name) of the certificate's holder (CN)."""
+    from slugify import slugify
+
+    subject = signer.signing_cert.subject
+    name = subject.native.get("common_name") if hasattr(subject, "native") else None
+    if isinstance(name, list):
+        name = name[0] if name else None
+    label = str(name or subject.human_friendly)
+    return str(slugify(label, max_length=40, word_boundary=True)) or "nguoi-ky", label
 
 
 def _who(config: Any, fp: str, role: str, now: datetime) -> tuple[str, str]:

@@ -9,6 +9,7 @@ mkdocs.yml included (hoso.site.presentation reads it as data; MkDocs never parse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,7 @@ class ConfigIssue:
     key: str  # message key (config.*), rendered with params
     params: dict[str, Any] = field(default_factory=dict)
     severity: Literal["error", "warning"] = "error"
+    column: int = 0  # 1-based where known (YAML syntax errors), else 0
 
     def render(self) -> str:
         from hoso.messages import t
@@ -81,6 +83,7 @@ class ConfigIssue:
         return {
             "file": self.file,
             "line": self.line,
+            "column": self.column,
             "severity": self.severity,
             "id": self.key,
             "message": t(self.key, **self.params),
@@ -208,11 +211,62 @@ def _yaml_issue(exc: Exception, name: str) -> ConfigIssue:
     if isinstance(exc, _Refused):
         return ConfigIssue(name, exc.line, exc.key, exc.params)
     if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        problem = str(exc.problem or exc.context or "")
-        return ConfigIssue(name, line, "config.yaml-syntax", {"detail": problem})
-    return ConfigIssue(name, 0, "config.yaml-syntax", {"detail": str(exc)})
+        return _syntax_issue(exc, name)
+    # not a parser complaint with a position (a ValueError from a constructor, say): the
+    # library's English text is no use to a school's admin, so only the usual causes are named
+    return ConfigIssue(name, 0, "config.yaml-syntax", {"detail": _syntax_problem("other")})
+
+
+# The YAML mistakes people make by hand, recognised from the parser's (English) complaint: each
+# becomes a description of the mistake in the user's language, the parser's text is dropped.
+_YAML_MISTAKES: tuple[tuple[str, str], ...] = (
+    ("\\t", "tab"),  # "found character '\t' that cannot start any token"
+    ("mapping values are not allowed", "colon"),
+    ("could not find expected ':'", "missing-colon"),
+    ("expected <block end>", "indent"),
+    ("unknown escape character", "escape"),
+    ("duplicate key", "duplicate"),
+)
+
+
+def _syntax_kind(exc: MarkedYAMLError) -> str:
+    problem = str(exc.problem or "")
+    context = str(exc.context or "")
+    for needle, kind in _YAML_MISTAKES:
+        if needle in problem:
+            return kind
+    if "quoted scalar" in context:
+        return "quote"
+    if "flow sequence" in context or "flow mapping" in context:
+        return "bracket"
+    return "other"
+
+
+def _syntax_problem(kind: str, **params: Any) -> str:
+    from hoso.messages import t
+
+    return t("config.yaml." + kind, **params)
+
+
+def _syntax_issue(exc: MarkedYAMLError, name: str) -> ConfigIssue:
+    """`file:line` of the mistake, its column, and what it is in words (no parser English)."""
+    kind = _syntax_kind(exc)
+    # a missing ':' or an unclosed quote is reported where the parser gave up (the next line or
+    # the end of the file); the key or the quote that started it is where the mistake is
+    starts_earlier = kind in ("missing-colon", "quote") and exc.context_mark is not None
+    mark = exc.context_mark if starts_earlier else (exc.problem_mark or exc.context_mark)
+    line = mark.line + 1 if mark is not None else 0
+    column = mark.column + 1 if mark is not None else 0
+    params: dict[str, Any] = {}
+    if kind == "duplicate":
+        found = re.search(r'duplicate key "([^"]*)"', str(exc.problem or ""))
+        params["key"] = found.group(1) if found else "?"
+    problem = _syntax_problem(kind, **params)
+    if column:
+        from hoso.messages import t
+
+        problem = t("config.yaml-column", column=column, problem=problem)
+    return ConfigIssue(name, line, "config.yaml-syntax", {"detail": problem}, column=column)
 
 
 def read_capped(path: Path) -> bytes:

@@ -43,15 +43,19 @@ FONT_BOLD = "DejaVuSans-Bold"
 class Appearance:
     """A visible signature: a bordered box with a few lines of text (first line bold).
 
-    `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page;
-    `page` is 0-based. `image` (PNG or JPEG bytes) follows NĐ 30/2020: the handwritten
-    signature (or the seal) between the title (first line) and the name (last line).
+    `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page; None
+    places it automatically (`hoso.pdf.placement.place`: blank paper, clear of every earlier
+    signature and annotation, the seal over the left third of the last person's signature).
+    `page` is 0-based, negative from the end; None is the last page. `image` (PNG or JPEG
+    bytes) follows NĐ 30/2020: the handwritten signature (or the seal) between the title
+    (first line) and the name (last line). `seal`: the school's seal (con dấu), placed as one.
     """
 
     lines: Sequence[str]
-    box: tuple[float, float, float, float] = (330.0, 60.0, 550.0, 130.0)
-    page: int = 0
+    box: tuple[float, float, float, float] | None = None
+    page: int | None = None
     image: bytes | None = None
+    seal: bool = False
 
 
 # ---- signers -----------------------------------------------------------------------------
@@ -130,10 +134,11 @@ def sign_pdf(
 
     `signing_time` (naive values are taken as Vietnam time) fixes the claimed signing time
     and makes the result deterministic; without it the current time is used. A new
-    signature field `field_name` is created, invisible unless `appearance` is given; an
-    existing empty field of that name is filled instead. `timestamper` (a pyHanko
-    TimeStamper) adds an RFC 3161 signature timestamp: evidence of the time, where
-    `signing_time` is only the signer's claim.
+    signature field `field_name` is created, invisible unless `appearance` is given (placed
+    automatically when its box is None; `hoso.pdf.placement.NoRoomError` when the page has
+    no free blank spot, before anything is signed); an existing empty field of that name is
+    filled instead. `timestamper` (a pyHanko TimeStamper) adds an RFC 3161 signature
+    timestamp: evidence of the time, where `signing_time` is only the signer's claim.
     """
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -155,10 +160,12 @@ def sign_pdf(
         contact_info=contact_info,
         name=None,
     )
+    if appearance is not None and appearance.box is None:
+        appearance = _placed(data, writer, field_name, appearance)
     field_spec = fields.SigFieldSpec(
         sig_field_name=field_name,
-        on_page=appearance.page if appearance else 0,
-        box=_int_box(appearance.box) if appearance else None,
+        on_page=(-1 if appearance.page is None else appearance.page) if appearance else 0,
+        box=_int_box(appearance.box) if appearance and appearance.box else None,
     )
     stamp_style = _stamp_style(appearance) if appearance else None
     pdf_signer = _fixed_time_signer_class()(
@@ -172,6 +179,21 @@ def sign_pdf(
     out = io.BytesIO()
     asyncio.run(pdf_signer.async_sign_pdf(writer, output=out))
     return out.getvalue()
+
+
+def _placed(data: bytes, writer: Any, field_name: str, appearance: Appearance) -> Appearance:
+    """`appearance` with the box `hoso.pdf.placement` finds (an existing field keeps its own)."""
+    from dataclasses import replace
+
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    from hoso.pdf.placement import PERSON_SIZE, SEAL_SIZE, place
+
+    if any(name == field_name for name, _, _ in enumerate_sig_fields(writer.prev)):
+        width, height = SEAL_SIZE if appearance.seal else PERSON_SIZE
+        return replace(appearance, box=(0, 0, width, height))  # pyHanko fits it in the field
+    spot = place(data, page=appearance.page, seal=appearance.seal)
+    return replace(appearance, box=spot.box, page=spot.page)
 
 
 def _fixed_time_signer_class() -> Any:
@@ -259,11 +281,15 @@ def render_appearance(appearance: Appearance) -> bytes:
     """A one-page PDF the size of the box: blue border and the text lines, reproducibly.
 
     One embedded font only (the first line is made bold by stroking the glyphs): each
-    embedded font subset costs some 20 kB in every signed file.
+    embedded font subset costs some 20 kB in every signed file. The text shrinks to fit the
+    box's width (a long school name would otherwise be cut at the border).
     """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
 
     regular, _ = register_fonts()
+    if appearance.box is None:
+        raise ValueError("the appearance has no box: place it first (hoso.pdf.placement)")
     x1, y1, x2, y2 = _int_box(appearance.box)
     width, height = x2 - x1, y2 - y1
     buf = io.BytesIO()
@@ -272,7 +298,8 @@ def render_appearance(appearance: Appearance) -> bytes:
     c.setLineWidth(1)
     c.rect(1, 1, width - 2, height - 2)
     lines = list(appearance.lines) or [""]
-    size = max(5.0, min(10.0, (height - 8) / (len(lines) * 1.25)))
+    widest = max(stringWidth(line, regular, 1.0) for line in lines)
+    size = max(5.0, min(10.0, (height - 8) / (len(lines) * 1.25), (width - 10) / max(widest, 1.0)))
     y = height - 4 - size
     if appearance.image is not None:
         from reportlab.lib.utils import ImageReader

@@ -27,6 +27,7 @@ from hoso.evidence import EvidenceCache, cache_dir
 from hoso.messages import t
 from hoso.repo import ZERO_OID, CommitSnapshot, is_ancestor, object_types, peel_commit, refs
 from hoso.rules import engine
+from hoso.rules.base import Finding
 from hoso.server import pushlog, settings
 from hoso.server.identity import APPROVER_ROLES, GOVERNOR_ROLES, holds, person_for_account, submission_owner
 from hoso.server.proofs import governance_check
@@ -79,6 +80,23 @@ class Refusal(HosoError):
 
 def _say(text: str) -> None:
     sys.stderr.write(text + "\n")
+
+
+# A change outside records/ that this push may carry without proof: the founding push's
+# configuration, a submission branch's proposal, a side commit whose merge is judged itself.
+GOVERNANCE_NOTE = "history.governance"
+
+
+def info_line(note: Finding, ref: str, *, protected: bool, founding: bool) -> str:
+    """`ℹ thông tin: path: what was accepted and why (rule)` for a GOVERNANCE_NOTE finding."""
+    if founding:
+        key = "hook.info-founding"
+    elif protected:
+        key = "hook.info-governance-merged"
+    else:
+        key = "hook.info-governance-branch"
+    text = t(key, path=note.path, rule=note.rule, ref=ref.removeprefix("refs/heads/"), **note.params)
+    return f"{t('hook.info-label')}: {text}"
 
 
 class PreReceive:
@@ -194,6 +212,11 @@ class PreReceive:
             config=self.config(authority),
         )
         _say(t("hook.checking", ref=u.ref))
+        # what was accepted and why is said as information, never in a refusal's words
+        notes = [f for f in result.findings if f.rule == GOVERNANCE_NOTE and f.severity == "warning"]
+        result.findings = [f for f in result.findings if not any(f is n for n in notes)]
+        for note in notes:
+            _say(info_line(note, u.ref, protected=protected, founding=founding))
         sys.stdout.flush()
         code = report(result, "text", len(result.subjects), None)
         if code:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import logging
 import os
 import shutil
@@ -62,6 +63,7 @@ ENGINE: dict[str, Any] = {
         # diagrams, unused
         {"privacy": {"assets_fetch": False, "assets_exclude": ["unpkg.com/mermaid@11/*"]}},
     ],
+    # pymdownx.emoji: Material's icons (:material-lock:) as inline SVG; see _icons()
     "markdown_extensions": ["attr_list", "tables", "admonition", {"toc": {"permalink": True}}],
     "validation": {
         "nav": {"omitted_files": "info", "not_found": "warn"},
@@ -183,14 +185,42 @@ def mkdocs_config(docs: Path, out: Path, site: Site, look: Presentation, src: So
         "theme": theme,
         "nav": [*pages.nav(site, []), *look.nav, *rest],
         "extra_css": ["_hoso/hoso.css", *look.extra_css],
+        "markdown_extensions": [*engine["markdown_extensions"], _icons()],
         # Material's offline plugin adds the iframe-worker polyfill from unpkg.com unless one is
-        # configured: serve the copy shipped with hoso from the site itself.
-        "extra": {"polyfills": [pages.IFRAME_WORKER]},
+        # configured: serve the copy shipped with hoso from the site itself. `generator: false`:
+        # no "Made with Material for MkDocs" under every page, the school's line instead.
+        "extra": {"polyfills": [pages.IFRAME_WORKER], "generator": False},
+        "copyright": footer(site, look),
     }
-    for key in ("site_description", "site_author", "copyright"):
+    for key in ("site_description", "site_author"):
         if getattr(look, key):
             config[key] = getattr(look, key)
     return config
+
+
+def footer(site: Site, look: Presentation) -> str:
+    """The line under every page: who publishes the site (the school's `copyright` of mkdocs.yml,
+    as it wrote it, else the school's name) and what it is built from (hoso, the commit).
+    Material shows it as HTML: the school's name from catalog.yml is escaped."""
+    school = look.copyright or html.escape(site.school_name, quote=False)
+    return t("site.footer", school=school, commit=site.commit[:10])  # hoso's text holds no markup
+
+
+def _icons() -> dict[str, Any]:
+    """pymdownx.emoji with Material's icon set only: `:material-lock:` becomes the icon's SVG,
+    written into the page (no icon font, no request). Emoji shortcodes (`:smile:`) are left as
+    text: Material would draw them as images from a CDN, which a site read offline cannot load."""
+    from material.extensions.emoji import to_svg  # type: ignore[import-untyped]
+
+    return {"pymdownx.emoji": {"emoji_index": _material_icons, "emoji_generator": to_svg}}
+
+
+def _material_icons(options: Any, md: Any) -> dict[str, Any]:
+    from material.extensions.emoji import twemoji
+
+    index = twemoji(options, md)
+    icons = {name: entry for name, entry in index["emoji"].items() if "path" in entry}  # icons, not emoji
+    return {"name": index["name"], "emoji": icons, "aliases": {}}
 
 
 def _load(work: Path, config: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ context, stripped of Markdown syntax, so a record cannot inject markup into the 
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from collections import defaultdict
@@ -64,7 +65,7 @@ def render(site: Site) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
     pages: dict[str, str] = {
         "_hoso/hoso.css": CSS,
-        "_hoso/search.js": SEARCH_JS,
+        "_hoso/search.js": _asset("search.js"),
         "_hoso/preview.js": PREVIEW_JS,
         IFRAME_WORKER: _vendored("iframe-worker/shim.js"),
     }
@@ -212,7 +213,8 @@ def _home(site: Site) -> str:
         out.append(_more(len(pending)))
     if site.missing:
         out.append(f"### {t('site.attention-missing', count=len(site.missing))}\n")
-        out.append(t("site.missing-explained") + "\n")
+        years = ", ".join(sorted({m.year for m in site.missing}, reverse=True))
+        out.append(t("site.missing-explained", years=years) + "\n")
         head = [t("site.col.year"), t("site.col.type"), t("site.col.owner")]
         out.append("| " + " | ".join(head) + " |")
         out.append("|---|---|---|")
@@ -309,9 +311,9 @@ def _types_index(site: Site) -> str:
         count += sum(n for (_, tid), n in site.hidden.items() if tid == rt.id)
         name = f"[{md(rt.name)}]({rel(src, f'loai/{rt.id}.md')})"
         if rt.confidential:
-            name += " 🔒"
+            name += " " + _lock()
         out.append(f"| {name} | {t('site.level.' + rt.owner)} | {_retention_text(site, rt.id)} | {count} |")
-    out.append("\n" + t("site.confidential-legend"))
+    out.append("\n" + t("site.confidential-legend", icon=_lock()))
     return "\n".join(out) + "\n"
 
 
@@ -330,7 +332,7 @@ def _type(site: Site, type_id: str) -> str:
     if rt.basis:
         facts.append(t("site.type-basis", basis=md(rt.basis)))
     if rt.confidential:
-        facts.append(t("site.type-confidential"))
+        facts.append(t("site.type-confidential", icon=_lock()))
     out.append("  \n".join(facts) + "\n")
     for year in site.years:
         records = site.index.by_type_year.get((type_id, year), [])
@@ -432,7 +434,8 @@ def _person(site: Site, person_id: str) -> str:
     src = f"nguoi/{person_id}.md"
     out = [_front(person.name), f"# {md(person.name)}\n", f"## {t('site.col.roles')}\n"]
     for r in person.roles:
-        where = r.group or r.class_ or ""
+        group = site.config.people.group(r.group) if r.group else None
+        where = group.name if group else (r.group or r.class_ or "")
         until = r.until.strftime("%d/%m/%Y") if r.until else "…"
         span = f"{r.from_.strftime('%d/%m/%Y')} – {until}"
         out.append(f"- {md(role_name(r.role))}{' — ' + md(where) if where else ''} ({span})")
@@ -551,13 +554,13 @@ def _signatures(r: Record) -> str:
 def _signature_block(number: int, s: Signature) -> str:
     who = s.person_name or s.signer
     if s.person == "seal":
-        who = t("site.seal", name=s.signer)
+        who = t("site.seal")  # the certificate's name, the school's, follows in parentheses
     label = t("site.timestamp-n", n=number) if s.kind == "doc-timestamp" else t("site.signature-n", n=number)
     time_label = t("site.time-tsa") if s.time_source == "timestamp" else t("site.time-claimed")
     chain = " → ".join(s.chain) if s.chain else t("site.unknown")
     rows = [
-        (t("site.sig.signer"), who + (f" ({s.signer})" if s.person_name and s.signer != who else "")),
-        (t("site.sig.roles"), ", ".join(s.roles) or t("site.sig.no-role")),
+        (t("site.sig.signer"), who + (f" ({s.signer})" if s.signer != who else "")),
+        (t("site.sig.capacity"), s.capacity_label or _extra(s)),
         (t("site.sig.time"), f"{describe_time(s.time) or t('site.unknown')} — {time_label}"),
         (t("site.sig.integrity"), t("site.sig.intact") if s.intact else t("site.sig.altered")),
         (t("site.sig.coverage"), t("verify.coverage." + s.coverage, revision=(s.revision or 0) + 1)),
@@ -583,12 +586,21 @@ def _signature_block(number: int, s: Signature) -> str:
     )
 
 
+def _extra(s: Signature) -> str:
+    """A signature the catalog does not ask for: who signed, in the roles they held."""
+    if s.kind == "doc-timestamp":
+        return t("site.capacity.timestamp")
+    if s.roles:
+        return t("site.capacity.extra", roles=", ".join(s.roles))
+    return t("site.sig.no-role")
+
+
 def _history(r: Record) -> str:
     if not r.history:
         return f"<p>{esc(t('site.no-history'))}</p>\n"
     items = []
     for h in r.history:
-        kind = t("site.event.khoa") if h.kind == "khoa" else t("log.kind." + h.kind)
+        kind = t("log.kind." + h.kind)
         text = f"<strong>{esc(describe_time(h.date))}</strong> — {esc(kind)} — {esc(h.who)}"
         if h.evidence:
             shown = ", ".join(t(f"log.proof.{kind}", person=who) for kind, who in h.evidence)
@@ -610,14 +622,41 @@ def _history(r: Record) -> str:
 
 
 def _search_page(site: Site) -> str:
+    """The search box and its results are drawn by _hoso/search.js from the texts given here."""
+    from hoso.site.search import KINDS, ranking_json
+
+    texts = {
+        "label": t("site.nav.search"),
+        "placeholder": t("site.search-placeholder"),
+        # templates: search.js fills {count} and {query}
+        "results": t("site.search-results", count="{count}", query="{query}"),
+        "none": t("site.search-none", query="{query}"),
+        "phrase": t("site.search-phrase", query="{query}"),
+        "words": t("site.search-words"),
+        "more": t("site.search-more"),
+        "kinds": {kind: t(key) for kind, key in KINDS.items()},
+        "statuses": {s: t("site.status." + s) for s in STATUSES},
+    }
     out = [_front(t("site.nav.search")), f"# {t('site.nav.search')}\n"]
     out.append(t("site.search-help") + "\n")
-    out.append('<div id="hoso-search"></div>')
+    out.append(
+        f'<div id="hoso-search" data-bundle="pagefind/" data-ranking="{esc(ranking_json())}" '
+        f'data-text="{esc(json.dumps(texts, ensure_ascii=False, sort_keys=True))}"></div>'
+    )
     out.append(f'<p id="hoso-search-offline" hidden>{esc(t("site.search-offline"))}</p>')
-    out.append('<link rel="stylesheet" href="pagefind/pagefind-ui.css">')
-    out.append('<script src="pagefind/pagefind-ui.js"></script>')
     out.append('<script src="_hoso/search.js"></script>')
     return "\n".join(out) + "\n"
+
+
+def _lock() -> str:
+    """Material's lock icon (inline SVG: no font needs to hold a lock symbol), with its name."""
+    return ':material-lock:{ title="' + t("site.confidential-icon") + '" }'
+
+
+def _asset(name: str) -> str:
+    from importlib import resources
+
+    return (resources.files("hoso") / "data" / "site" / name).read_text(encoding="utf-8")
 
 
 def _vendored(name: str) -> str:
@@ -633,34 +672,6 @@ document.addEventListener("toggle", function (event) {
   var frame = details.querySelector("iframe[data-src]");
   if (frame && !frame.getAttribute("src")) frame.setAttribute("src", frame.getAttribute("data-src"));
 }, true);  // "toggle" does not bubble: listen in the capture phase
-"""
-
-SEARCH_JS = """// hoso: the search page. Pagefind loads only the index chunks a query needs.
-(function () {
-  var box = document.getElementById("hoso-search");
-  if (!box) return;
-  if (location.protocol === "file:" || typeof PagefindUI === "undefined") {
-    document.getElementById("hoso-search-offline").hidden = false;
-    return;
-  }
-  var ui = new PagefindUI({
-    element: "#hoso-search",
-    showSubResults: false,
-    showImages: false,
-    showEmptyFilters: false,
-    translations: {
-      placeholder: "Tìm hồ sơ, người, nội dung…",
-      zero_results: "Không tìm thấy kết quả cho [SEARCH_TERM]",
-      many_results: "[COUNT] kết quả cho [SEARCH_TERM]",
-      one_result: "1 kết quả cho [SEARCH_TERM]",
-      load_more: "Xem thêm",
-      search_label: "Tìm kiếm",
-      clear_search: "Xóa"
-    }
-  });
-  var q = new URLSearchParams(location.search).get("q");
-  if (q) ui.triggerSearch(q);
-})();
 """
 
 CSS = """/* hoso: status badges, signature tables, the history timeline, the PDF preview */
@@ -692,5 +703,18 @@ ol.hoso-history { border-left: 3px solid var(--md-default-fg-color--lightest); p
 .hoso-event-tu-choi { color: #c62828; }
 .hoso-event-duyet { color: #2e7d32; }
 .hoso-preview iframe { width: 100%; height: 70vh; border: 1px solid #ccc; }
+/* the search page (_hoso/search.js) */
+#hoso-search .pagefind-ui__search-input { box-sizing: border-box; width: 100%; font-size: .9rem;
+  padding: .6em .8em; border: 1px solid var(--md-default-fg-color--lighter); border-radius: .2rem;
+  background: var(--md-default-bg-color); color: var(--md-default-fg-color); }
+.md-typeset #hoso-search ol.pagefind-ui__results { list-style: none; margin: 0; padding: 0; }
+.md-typeset #hoso-search li.pagefind-ui__result { margin: 0; padding: .6em 0;
+  border-top: 1px solid var(--md-default-fg-color--lightest); }
+#hoso-search .pagefind-ui__result-title { margin: 0; font-weight: 700; }
+#hoso-search .hoso-result-detail { margin: .2em 0; font-size: .7rem;
+  color: var(--md-default-fg-color--light); }
+#hoso-search .hoso-result-kind { font-weight: 600; }
+#hoso-search .pagefind-ui__result-excerpt { margin: .2em 0 0; font-size: .75rem; }
+#hoso-search .hoso-search-group { margin: 1.4em 0 .3em; font-weight: 700; }
 @media print { .hoso-preview, .hoso-actions { display: none; } }
 """

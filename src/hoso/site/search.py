@@ -1,32 +1,89 @@
-"""Site model → Pagefind search index (one search record per school record).
+"""Site model → Pagefind search index: one search document per record, person, tổ and record type.
 
 Pagefind writes the index in chunks that the browser fetches on demand, so the first query
 downloads a small fraction of the index, whatever the number of records (measured in
-bench/bench_site.py). Each record's search text is its title, type, owner, year, signers and the
-text inside the PDF.
+bench/bench_site.py).
+
+Each document is a small HTML page given to Pagefind (never published) whose parts carry
+`data-pagefind-weight`: what a record *is* (its title) weighs most, what it is filed under (its
+type, its owner) less, the text inside its PDF like ordinary text, and its list of signers least
+— a record that a person signed among many others is not a record about that person. A person,
+a tổ and a record type have their own document, titled with their name, so a query for a name
+finds the person's page before the records that merely mention them. The site's pages
+themselves are not indexed: navigation, legends and table labels never reach the index.
+
+The search page (`src/hoso/data/site/search.js`) puts the documents holding a query of several
+words as typed, whole words side by side, before the others (docs/site.md, "Search").
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import json
 import os
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hoso.config.models import Group, Person, RecordType
+from hoso.config.vocab import role_name
 from hoso.errors import HosoError
 from hoso.messages import t
 from hoso.site.model import Record, Site, fold
 
 LANGUAGE = "vi"
 
+# data-pagefind-weight of each part of a document (Pagefind: 0.0 to 10.0; ordinary text 1.0)
+TITLE_WEIGHT = 10.0
+FILED_UNDER_WEIGHT = 3.0  # a record's type and owner; a person's roles; a type's description
+TEXT_WEIGHT = 1.0
+SIGNERS_WEIGHT = 0.3
+# The search page's ranking options (Pagefind's `ranking`, given to pagefind.options() as is),
+# measured on the demo school (tests/test_site_browser.py):
+# - termSimilarity 2 (default 1): an exact word weighs more than a longer one it begins ("an"
+#   matches "Anh", "Ánh" too, and Vietnamese names are full of them);
+# - pageLength 0.5 (0.75), termSaturation 1.2 (1.4): a document is short (a person: a name and
+#   roles) or long (a PDF's text); a long PDF should not win by repeating a word, nor lose for
+#   its length alone;
+# - metaWeights: a match in the title counts 5 times (Pagefind's default), in `detail` (a record's
+#   type, owner and year) twice: "nguyen van an" ranks the records he owns above those he signed.
+RANKING: dict[str, Any] = {
+    "termFrequency": 1.0,
+    "termSimilarity": 2.0,
+    "pageLength": 0.5,
+    "termSaturation": 1.2,
+    "metaWeights": {"title": 5.0, "detail": 2.0, "status": 0.0},
+}
+
+KIND_RECORD, KIND_PERSON, KIND_GROUP, KIND_TYPE = "record", "person", "group", "type"
+# what a result is, as the search page labels it: kind -> message key
+KINDS = {
+    KIND_RECORD: "site.col.record",
+    KIND_PERSON: "site.nav.people",
+    KIND_GROUP: "site.nav.groups",
+    KIND_TYPE: "site.nav.types",
+}
+
 
 class SearchIndexError(HosoError):
     pass
+
+
+@dataclass(frozen=True)
+class Document:
+    """One search result: where it leads, its title, its weighted parts and what the result shows."""
+
+    url: str  # relative to the site root
+    title: str
+    parts: tuple[tuple[str, float], ...]  # (text, data-pagefind-weight), after the title
+    kind: str  # record | person | group | type (KINDS); the search page reads it from the URL
+    detail: str = ""  # one line under the title (type · owner · year), words the parts hold
+    status: str = ""  # a record's status id (da-duyet, …)
 
 
 def record_url(record: Record) -> str:
@@ -34,38 +91,128 @@ def record_url(record: Record) -> str:
     return record.page.removesuffix(".md") + ".html#" + record.anchor
 
 
+def signers(record: Record) -> str:
+    return ", ".join(s.person_name or s.signer for s in record.signatures)
+
+
 def content(record: Record) -> str:
-    signers = " ".join(s.person_name or s.signer for s in record.signatures)
-    text = " ".join([record.title, record.rt.name, record.owner_name, record.loc.year, signers, record.text])
+    """A record's search text in one string (title, type, owner, year, signers, PDF text)."""
+    parts = [record.title, record.rt.name, record.owner_name, record.loc.year, signers(record), record.text]
+    text = " ".join(parts)
+    return text + _d_words(text)
+
+
+def _d_words(text: str) -> str:
     # Pagefind matches "ke hoach" to "kế hoạch" by itself, but đ is a letter of its own, not d
-    # with a mark: add the d-spelling of every đ word once, so "dao tao" finds "đào tạo".
+    # with a mark: the d-spelling of every đ word, once, so "dao tao" finds "đào tạo".
     extra = sorted({fold(w) for w in text.split() if "đ" in w or "Đ" in w})
-    return text + ("\n" + " ".join(extra) if extra else "")
+    return ("\n" + " ".join(extra)) if extra else ""
+
+
+def record_document(record: Record) -> Document:
+    return Document(
+        url=record_url(record),
+        title=record.title,
+        parts=(
+            (record.rt.name, FILED_UNDER_WEIGHT),
+            (record.owner_name, FILED_UNDER_WEIGHT),
+            (record.loc.year, TEXT_WEIGHT),
+            (record.text, TEXT_WEIGHT),
+            (signers(record), SIGNERS_WEIGHT),
+        ),
+        kind=KIND_RECORD,
+        detail=" · ".join([record.rt.name, record.owner_name, record.loc.year]),
+        status=record.status,
+    )
+
+
+def person_document(site: Site, person: Person) -> Document:
+    roles = []
+    for r in person.roles:
+        group = site.config.people.group(r.group) if r.group else None
+        where = group.name if group else (r.class_ or "")
+        roles.append(role_name(r.role) + (f" — {where}" if where else ""))
+    return Document(
+        url=f"nguoi/{person.id}.html",
+        title=person.name,
+        parts=(("; ".join(dict.fromkeys(roles)), FILED_UNDER_WEIGHT),),
+        kind=KIND_PERSON,
+        detail="; ".join(dict.fromkeys(roles)),
+    )
+
+
+def group_document(group: Group) -> Document:
+    return Document(url=f"to/{group.id}.html", title=group.name, parts=(), kind=KIND_GROUP)
+
+
+def type_document(rt: RecordType) -> Document:
+    parts = tuple((text, FILED_UNDER_WEIGHT) for text in (rt.description, rt.basis) if text)
+    return Document(url=f"loai/{rt.id}.html", title=rt.name, parts=parts, kind=KIND_TYPE)
+
+
+def documents(site: Site) -> list[Document]:
+    """Every search document of the site: its records, then its people, tổ and record types."""
+    docs = [record_document(r) for r in site.records]
+    docs += [person_document(site, p) for p in site.people()]
+    docs += [group_document(g) for g in site.groups()]
+    docs += [type_document(rt) for rt in site.types()]
+    return docs
+
+
+def document_html(doc: Document) -> str:
+    """The page Pagefind indexes for `doc` (given to Pagefind only, never published).
+
+    Each part with a đ also gets its d-spelling, right after it and weighing no more than
+    ordinary text, so "dang thi" finds "Đặng Thị" in a title, words side by side, without making
+    the title count twice."""
+    e = html.escape
+    body = [f'<h1 data-pagefind-weight="{TITLE_WEIGHT}" data-pagefind-meta="title">{e(doc.title)}</h1>']
+    body += _folded_part(doc.title, TITLE_WEIGHT)
+    for text, weight in doc.parts:
+        if text.strip():
+            body.append(f'<p data-pagefind-weight="{weight}">{e(text)}</p>')
+            body += _folded_part(text, weight)
+    # Metadata is searched too: `detail` holds only words the parts hold (and adds the boost of
+    # RANKING); `status` ("Chờ duyệt") adds its words, which find records by status but weigh
+    # nothing. Not Pagefind filters: their files differ from one build to the next (values in
+    # hash order), and a commit must give the same bytes. The kind is read from the URL.
+    meta = {"detail": doc.detail, "status": t("site.status." + doc.status) if doc.status else ""}
+    hidden = "".join(f'<span data-pagefind-meta="{k}">{e(v)}</span>' for k, v in meta.items() if v)
+    head = f'<head><meta charset="utf-8"><title>{e(doc.title)}</title></head>'
+    main = f"<main data-pagefind-body>{''.join(body)}<div data-pagefind-ignore>{hidden}</div></main>"
+    return f'<!DOCTYPE html><html lang="{LANGUAGE}">{head}<body>{main}</body></html>'
+
+
+_SHORT = 300  # characters: a title, a name, a list of signers; longer text is a PDF's
+
+
+def _folded_part(text: str, weight: float) -> list[str]:
+    """The d-spelling of a part that holds a đ: all of it when short (so a phrase typed without
+    đ stays whole), else each of its đ words once; weighing no more than ordinary text."""
+    if "đ" not in text and "Đ" not in text:
+        return []
+    folded = fold(text) if len(text) <= _SHORT else _d_words(text).strip()
+    return [f'<p data-pagefind-weight="{min(weight, TEXT_WEIGHT)}">{html.escape(folded)}</p>']
 
 
 def build_index(site: Site, out_dir: Path) -> int:
-    """Write `out_dir/pagefind/`; return the number of records indexed."""
+    """Write `out_dir/pagefind/`; return the number of documents indexed."""
+    return write_index(documents(site), out_dir)
+
+
+def write_index(docs: Sequence[Document], out_dir: Path) -> int:
     try:
         with PagefindProcess() as pf:
             index_id = pf.request({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
             pf.stream(
                 {
-                    "type": "AddRecord",
+                    "type": "AddFile",
                     "index_id": index_id,
-                    "url": record_url(record),
-                    "content": content(record),
-                    "language": LANGUAGE,
-                    "meta": {
-                        "title": record.title,
-                        t("site.col.type"): record.rt.name,
-                        t("site.col.owner"): record.owner_name,
-                        t("site.col.year"): record.loc.year,
-                        t("site.col.status"): t("site.status." + record.status),
-                    },
-                    "filters": {},
-                    "sort": None,
+                    "url": doc.url,
+                    "file_contents": document_html(doc),
+                    "file_path": None,
                 }
-                for record in site.records
+                for doc in docs
             )
             # Not "WriteFiles": Pagefind answers it before its asynchronous writes reach the disk
             # (tokio files, never flushed), and the service exits when its stdin closes, so under
@@ -77,7 +224,12 @@ def build_index(site: Site, out_dir: Path) -> int:
     except Exception as exc:  # the Pagefind binary is missing or failed: the build must say so
         raise SearchIndexError("site.search-failed", error=f"{type(exc).__name__}: {exc}") from exc
     _write_files(out_dir / "pagefind", files)  # OSError here: the build's "cannot write the site"
-    return len(site.records)
+    return len(docs)
+
+
+def ranking_json() -> str:
+    """The search page's ranking options, as the JSON its script reads."""
+    return json.dumps(RANKING, sort_keys=True)
 
 
 def _write_files(folder: Path, files: list[dict[str, Any]]) -> None:
