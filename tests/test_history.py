@@ -243,3 +243,19 @@ def test_check_range_with_an_unknown_revision(clone: Path, capsys) -> None:
     run = main(["-C", str(clone), "check", "--range", "khong-co..HEAD"])
     text = capsys.readouterr().err
     assert run == ExitCode.NOT_FOUND and "khong-co" in text and "Traceback" not in text
+
+
+def test_a_proposal_in_ci_says_its_governance_change_as_information(clone: Path, capsys) -> None:
+    """A pull request's trial merge changing people.yml: CI accepts it for review and says what
+    approval it will need, in information's words; the same range without --proposal is refused."""
+    people = clone / "people.yml"
+    people.write_text(people.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    commit(clone, "sửa people.yml")
+    args = ["-C", str(clone), "check", "--range", "origin/main..HEAD", "--ref", "main"]
+    capsys.readouterr()
+    assert main([*args, "--proposal"]) == 0
+    captured = capsys.readouterr()
+    assert "ℹ thông tin" in captured.err and "people.yml" in captured.err
+    assert "history.governance" not in captured.out  # no finding line that reads like a refusal
+    assert main(args) != 0
+    assert "history.governance-unproven" in capsys.readouterr().out

@@ -339,3 +339,23 @@ def test_git_processes_do_not_grow_with_history(
         # log, cat-file (messages), diff-tree, sizes, notes refs, the push log, verdicts: a
         # constant handful, whatever the length of the history
         assert 2 <= many <= 10, (args, many)
+
+
+def test_khoa_so_only_when_a_lock_is_added(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty locks.yml (what hoso init writes) or an edit that removes a lock is configuration;
+    a change that adds a lock is khóa sổ. A locks.yml that cannot be parsed locks nothing."""
+    root = tmp_path / "kho"
+    root.mkdir()
+
+    def commit(text: str, message: str) -> None:
+        (root / "locks.yml").write_text(text, encoding="utf-8")
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, check=True)
+
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    commit("version: 1\nlocks: []\n", "khởi tạo")
+    lock = "  - year: 2023-2024\n    since: 2024-08-20\n    by: nguyen-van-hai\n"
+    commit("version: 1\nlocks:\n" + lock, "khóa sổ 2023-2024")
+    commit("version: 1\nlocks: [&a [*a]]\n", "hỏng")
+    kinds = [e["kind"] for e in log_json(capsys, "-C", str(root))]
+    assert kinds == ["cau-hinh", "khoa-so", "cau-hinh"], kinds

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml_file
+from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
 from hoso.records import is_record_area
 from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, commits, has_commits, note_stamps
@@ -246,6 +246,39 @@ def _modification_kinds(
     return decided
 
 
+def _lock_kinds(history: list[Commit], root: Path) -> dict[tuple[str, str], str]:
+    """(commit, locks.yml) -> khoa-so when the change adds a lock, for the few commits that
+    touch locks.yml (their two blobs read in one `cat-file` process); else cau-hinh."""
+    changes = [
+        (c.oid, ch) for c in history for ch in c.changes if ch.path == LOCKS_FILE and len(c.parents) <= 1
+    ]
+    if not changes:
+        return {}
+    found: dict[tuple[str, str], str] = {}
+    reader = BlobReader(root)
+    try:
+        for oid, ch in changes:
+            before = _lock_count(reader, ch.old_oid)
+            after = _lock_count(reader, ch.new_oid)
+            found[(oid, LOCKS_FILE)] = KHOA_SO if after > before else CAU_HINH
+    finally:
+        reader.close()
+    return found
+
+
+def _lock_count(reader: BlobReader, oid: str) -> int:
+    from hoso.repo import Entry
+
+    if oid == ZERO_OID:
+        return 0
+    try:  # the bounded loader: a hostile locks.yml costs no more here than in the checks
+        doc = read_yaml(reader.read(Entry(LOCKS_FILE, "100644", oid, 0)), LOCKS_FILE)
+    except ConfigError:  # a broken locks.yml locks nothing; the checks say what is wrong with it
+        return 0
+    locks = doc.data.get("locks") if isinstance(doc.data, dict) else None
+    return len(locks) if isinstance(locks, list) else 0
+
+
 def events(root: Path, query: Query) -> list[Event]:
     """The events of HEAD's history (every branch with `all_refs`), oldest first, filtered."""
     revs: list[str] = []
@@ -266,6 +299,7 @@ def events(root: Path, query: Query) -> list[Event]:
     notes = {c.oid: parse_trailers(c.notes) for c in history if c.notes}
     submitted = _submitted_records(history, tr, notes)
     kinds = _modification_kinds(history, tr, notes, submitted, root)
+    kinds.update(_lock_kinds(history, root))
     stamps = note_stamps(root) if any(REJECTED_BY in n for n in notes.values()) else {}
     found: list[Event] = []
     path_seen = False
@@ -386,7 +420,7 @@ def _commit_events(
         groups: dict[str, list[str]] = {}
         for ch in c.changes:
             if ch.path == LOCKS_FILE:
-                kind = KHOA_SO
+                kind = kinds.get((c.oid, LOCKS_FILE), CAU_HINH)
             elif is_governance(ch.path):
                 kind = CAU_HINH
             elif not is_record_area(ch.path):

@@ -263,7 +263,10 @@ def load_anchors(root: Path) -> list[Anchor]:
 
     anchors: list[Anchor] = []
     for path, data in pem_files(WorktreeSnapshot(root)).items():
-        anchors.extend(parse_pem(data, path))
+        try:
+            anchors.extend(parse_pem(data, path))
+        except ValueError as exc:  # cryptography's English stays out: the file is what matters
+            raise ValueError(path) from exc
     return anchors
 
 

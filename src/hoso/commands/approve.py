@@ -63,8 +63,10 @@ def run(args: argparse.Namespace) -> int:
     branch = args.branch.removeprefix(f"{args.remote}/")
     if not branch.startswith(PREFIX):
         raise UsageError("approvals.not-submission", branch=args.branch)
-    if git_ok(root, "status", "--porcelain", "--untracked-files=no").stdout.strip():
-        raise ApprovalError("approve.dirty")
+    dirty = git_ok(root, "status", "--porcelain", "--untracked-files=no").stdout.splitlines()
+    if dirty:
+        shown = ", ".join(line[3:] for line in dirty[:5]) + (", …" if len(dirty) > 5 else "")
+        raise ApprovalError("approve.dirty", files=shown)
     protected = config.catalog.defaults.protected_branch
     if remote:
         git_ok(root, "fetch", "-q", "--prune", remote)

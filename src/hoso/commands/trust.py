@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         anchors = load_anchors(root)
     except ValueError as exc:
-        raise HosoError("trust.bad-pem", ExitCode.CONFIG, detail=str(exc)) from exc
+        raise HosoError("trust.bad-pem", ExitCode.CONFIG, path=str(exc)) from exc
     if args.format == "json":
         out_json(
             [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hoso.errors import ExitCode
+from hoso.messages import t
 from hoso.pdf.structure import FORMAT_POLICY, FormatFacts, examine
 from hoso.rules.base import Context, Finding, Subject, finding
 
@@ -32,7 +33,10 @@ def check(subject: Subject, ctx: Context) -> Iterator[Finding]:
     facts = facts_for(subject, ctx)
     subject.facts["format"] = facts
     if facts.kind != "pdf":
-        yield finding(subject, "format." + facts.kind, CODE, detail=facts.detail)
+        detail = facts.detail
+        if detail in ("text", "binary"):  # sniff's words for what it could not name: in words
+            detail = t("format.sniff." + detail)
+        yield finding(subject, "format." + facts.kind, CODE, detail=detail)
 
 
 def _mb(size: int) -> str:
