@@ -12,6 +12,7 @@ back onto that submission: the approver sees the new version where the rejection
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -51,10 +52,14 @@ def _is_ancestor(root: Path, old: str, new: str) -> bool:
 
 
 def base_ref(root: Path, remote: str | None, protected: str) -> str:
-    """What a new submission starts from: the server's protected branch when there is one."""
+    """What a new submission starts from: the server's protected branch when there is one.
+
+    A full ref name: git reads a short `origin/main` as a tag of that name first, and anyone
+    may push a tag `origin/main` pointing at a commit of their own.
+    """
     if remote and rev_exists(root, f"refs/remotes/{remote}/{protected}"):
-        return f"{remote}/{protected}"
-    return protected
+        return f"refs/remotes/{remote}/{protected}"
+    return f"refs/heads/{protected}"
 
 
 def choose_target(
@@ -84,6 +89,10 @@ def choose_target(
         parent = sub.tip
         if local and local != sub.tip and _is_ancestor(root, sub.tip, local):
             parent = local  # committed here, not yet pushed
+        elif local and local != sub.tip and not _is_ancestor(root, local, sub.tip):
+            # committed here and not pushed, while the server's branch moved on (a rejection):
+            # building on the server's tip would drop her commit from her branch
+            raise ApprovalError("submit.diverged", branch=sub.branch)
         return Target(sub.branch, parent, local, sub)
     start = _tip(root, base)
     if start is None:
@@ -149,9 +158,27 @@ def _plumb(root: Path, env: dict[str, str], args: list[str], data: bytes | None 
     return proc.stdout
 
 
-def message(items: list[Item], subject: str) -> str:
-    trailers = [f"{TITLE}: {i.rel}: {' '.join(i.title.split())}" for i in items if i.title]
+def message(items: list[Item], subject: str, prefix: str = "") -> str:
+    """The commit message: one subject line, then a `Tieu-de:` trailer per titled record.
+
+    The title is the submitter's text: it is made one bounded line, and a subject that would
+    read as a trailer (`Tu-choi-boi: …`, `Duyet-boi: …`, `Ly-do: …`) gets `prefix` in front, so
+    that no title passes for a rejection, an approval or a reason.
+    """
+    subject = _one_line(subject)
+    if _TRAILER_LIKE.match(subject) and prefix:
+        subject = f"{_one_line(prefix)}: {subject}"
+    trailers = [f"{TITLE}: {i.rel}: {_one_line(i.title)}" for i in items if i.title and _one_line(i.title)]
     return subject + ("\n\n" + "\n".join(trailers) if trailers else "") + "\n"
+
+
+_TRAILER_LIKE = re.compile(r"^[\w-]+\s*:")
+
+
+def _one_line(text: str) -> str:
+    from hoso.titles import MAX_LEN
+
+    return " ".join(text.split())[:MAX_LEN].strip()
 
 
 def move_branch(root: Path, branch: str, commit: str, old: str | None) -> None:
@@ -160,4 +187,6 @@ def move_branch(root: Path, branch: str, commit: str, old: str | None) -> None:
     args.append(old or "0" * 40)
     proc = git_ok(root, *args)
     if proc.returncode != 0:
+        if _tip(root, f"refs/heads/{branch}") != old:  # another command moved it meanwhile
+            raise ApprovalError("submit.branch-moved", branch=branch)
         raise ApprovalError("approvals.git-failed", detail=proc.stderr.strip()[:300])

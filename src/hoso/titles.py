@@ -26,28 +26,59 @@ def clean(title: object) -> str:
 
 
 def from_history(root: Path, rev: str = "HEAD") -> dict[str, str]:
-    """Record path -> the latest title a commit reachable from `rev` gave it (one `git log`)."""
+    """Record path -> the latest title a commit reachable from `rev` gave it (one `git log`).
+
+    A commit titles only the records it adds or changes: a `Tieu-de:` trailer naming another
+    record (a colleague's, already approved) is a claim about someone else's work, not a title.
+    """
     try:
         raw = run_git(
             root,
             [
                 "log",
                 "-z",
-                "--format=%(trailers:key=Tieu-de,valueonly,unfold)",
+                "--name-only",
+                "--no-renames",
+                f"--format=%x00%H%x00%(trailers:key={TRAILER},valueonly,unfold)",
                 "-E",
                 f"--grep=^{TRAILER}:",
                 rev,
+                "--",
             ],
         )
     except GitError:
         return {}
     found: dict[str, str] = {}
-    for block in raw.decode("utf-8", "replace").split("\0"):  # newest first
-        for line in block.splitlines():
+    for trailers, changed in _commits(raw.decode("utf-8", "replace")):  # newest first
+        for line in trailers.splitlines():
             path, sep, title = line.partition(": ")
             path, title = path.strip(), clean(title)
-            if sep and title and path.startswith("records/") and path not in found:
+            if sep and title and path.startswith("records/") and path in changed and path not in found:
                 found[path] = title
+    return found
+
+
+def _commits(text: str) -> list[tuple[str, set[str]]]:
+    """(trailers, changed paths) per commit of `git log -z --name-only` with the format above.
+
+    Every commit starts after an empty field (the format's leading NUL); its hash, then its
+    trailers (a commit message holds no NUL), then its paths, none empty, up to the next empty
+    field: nothing a message says can pass for a path or another commit.
+    """
+    fields = text.split("\0")
+    found: list[tuple[str, set[str]]] = []
+    i = 0
+    while i < len(fields):
+        if fields[i] == "":
+            i += 1
+            continue
+        trailers = fields[i + 1] if i + 1 < len(fields) else ""
+        i += 2
+        changed: set[str] = set()
+        while i < len(fields) and fields[i] != "":
+            changed.add(fields[i].lstrip("\n"))
+            i += 1
+        found.append((trailers, changed))
     return found
 
 

@@ -33,7 +33,7 @@ from hoso.errors import ExitCode, UsageError
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
 from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path
-from hoso.repo import BlobReader, Entry, current_branch, git_env, tree_entries
+from hoso.repo import BlobReader, CommitSnapshot, Entry, current_branch, git_env, tree_entries
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import verdict_for
@@ -53,13 +53,21 @@ def run(args: argparse.Namespace) -> int:
     from datetime import date
 
     root, _ = repo_root(args.repo)
-    config = load_config(root)
+    work_config = load_config(root)
+    protected = work_config.catalog.defaults.protected_branch
+    remote = args.remote if has_remote(root, args.remote) else None
+    if remote:
+        git_ok(root, "fetch", "-q", "--prune", remote)
+    # authority comes from the protected branch as the server has it, never from this clone's
+    # work tree or unpushed commits (a people.yml edited here makes nobody an approver)
+    base = f"refs/remotes/{remote}/{protected}" if remote else f"refs/heads/{protected}"
+    known = git_ok(root, "rev-parse", "--verify", "-q", f"{base}^{{commit}}").returncode == 0
+    config = load_config(root, CommitSnapshot(root, base)) if known else work_config
     person = whoami(root, config, args.person)
     holder = config.people.person(person)
     assert holder is not None
     if not any(r.role in APPROVER_ROLES and r.active_on(date.today()) for r in holder.roles):
         raise ApprovalError("approve.not-approver", ExitCode.UNTRUSTED, name=holder.name)
-    remote = args.remote if has_remote(root, args.remote) else None
     branch = args.branch.removeprefix(f"{args.remote}/")
     if not branch.startswith(PREFIX):
         raise UsageError("approvals.not-submission", branch=args.branch)
@@ -67,9 +75,6 @@ def run(args: argparse.Namespace) -> int:
     if dirty:
         shown = ", ".join(line[3:] for line in dirty[:5]) + (", …" if len(dirty) > 5 else "")
         raise ApprovalError("approve.dirty", files=shown)
-    protected = config.catalog.defaults.protected_branch
-    if remote:
-        git_ok(root, "fetch", "-q", "--prune", remote)
     found = {s.branch: s for s in submissions(root, remote, protected)}
     sub = found.get(branch)
     if sub is None:
@@ -77,15 +82,21 @@ def run(args: argparse.Namespace) -> int:
     if sub.merged:
         raise ApprovalError("approve.already", branch=branch)
 
+    _records_only(root, sub, base)
     signing = bool(args.p12 or args.pkcs11_lib)
     if signing:
         _may_sign(root, config, sub, person, args.role)  # before anything is signed or switched
     start = current_branch(root)
     _git(root, "switch", "-q", protected)
     if remote:
-        _git(root, "merge", "-q", "--ff-only", f"{remote}/{protected}")
+        # full names: a tag `origin/main` (anyone may push one) must not stand for the server's main
+        caught_up = git_ok(root, "merge", "-q", "--ff-only", f"refs/remotes/{remote}/{protected}")
+        if caught_up.returncode != 0:  # this clone's main and the server's have both moved on
+            if start and start != protected:
+                git_ok(root, "switch", "-q", start)
+            raise ApprovalError("approve.main-diverged", branch=protected)
     before = _git(root, "rev-parse", "HEAD")
-    to_merge = sub.ref
+    to_merge = sub.tip  # the commit reviewed, never a name a tag could shadow
     try:
         if signing:
             to_merge = _countersign(root, args, config, sub, person)
@@ -109,14 +120,15 @@ def run(args: argparse.Namespace) -> int:
         if code:
             raise ApprovalError("approve.checks-failed", ExitCode(code), branch=branch)
         if remote:
+            # one atomic push: the counter-signed tip and the merge reach the server together or
+            # not at all (a refused approval leaves no signature on the submitter's branch)
+            refspecs = [f"HEAD:refs/heads/{protected}"]
             if to_merge != sub.tip:
-                pushed = git_ok(root, "push", remote, f"{to_merge}:refs/heads/{branch}")
-                if pushed.returncode != 0:
-                    err(pushed.stderr)
-                    raise ApprovalError("approve.push-refused")
-            pushed = git_ok(root, "push", remote, f"HEAD:refs/heads/{protected}")
+                refspecs.insert(0, f"{to_merge}:refs/heads/{branch}")
+            pushed = git_ok(root, "push", "--atomic", remote, *refspecs)
             if pushed.returncode != 0:
-                err(pushed.stderr)
+                said = [line for line in pushed.stderr.splitlines() if line.startswith("remote:")]
+                err("\n".join(said) or pushed.stderr)
                 raise ApprovalError("approve.push-refused")
     except BaseException:
         git_ok(root, "reset", "-q", "--hard", before)  # the tree was clean: nothing of the user's is lost
@@ -131,6 +143,21 @@ def run(args: argparse.Namespace) -> int:
     out(branch)
     err(t("approve.done", branch=branch, who=holder.name))
     return int(ExitCode.OK)
+
+
+def _records_only(root: Path, sub: Submission, base: str) -> None:
+    """Approving records approves nothing else: a change of people.yml, catalog.yml, trust/…
+    riding on a submission of records would reach the main branch proved by the approver's own
+    push (or signed merge), though he approved a lesson plan. A proposal that changes only the
+    configuration is approved as such, its files named."""
+    names = _git(root, "diff", "--name-only", "-z", f"{base}...{sub.tip}")
+    others = [p for p in names.split("\0") if p and not p.startswith(RECORDS_DIR + "/")]
+    if not others:
+        return
+    shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+    if sub.paths:
+        raise ApprovalError("approve.mixed", branch=sub.branch, files=shown)
+    err(t("approve.configuration", branch=sub.branch, files=shown))
 
 
 def _countersign(root: Path, args: argparse.Namespace, config: Config, sub: Submission, person: str) -> str:

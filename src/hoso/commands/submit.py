@@ -54,9 +54,15 @@ def run(args: argparse.Namespace) -> int:
     items, from_index = _items(root, args, config, person)
     if not items:
         raise UsageError("submit.nothing")
+    _own_work(config, person, items)
 
     slug = make_slug(args.title) if args.title else parse_path(items[0].rel).slug
     target = choose_target(root, person, [i.rel for i in items], slug, remote, protected)
+    # she stands on the branch, behind the server: her index and files are of the old tip, and
+    # moving the branch under them would stage the undoing of what others added there
+    behind = bool(target.old) and target.parent != target.old and current_branch(root) == target.branch
+    if behind and git_ok(root, "diff", "--quiet", str(target.old), target.parent).returncode != 0:
+        raise ApprovalError("submit.pull-first", branch=target.branch)
     fresh = changed(root, target.parent, items)
     if not fresh:
         raise ApprovalError("submit.unchanged", branch=target.branch)
@@ -65,21 +71,31 @@ def run(args: argparse.Namespace) -> int:
         err(t("submit.refused"))
         return code
 
-    subject = args.title or t("submit.message", count=len(fresh))
+    counted = t("submit.message", count=len(fresh))
+    subject = " ".join((args.title or "").split()) or counted
     if target.resubmission is not None:
         subject = t("submit.resubject", subject=subject)
-    commit = make_commit(root, target.parent, fresh, message(fresh, subject))
-    move_branch(root, target.branch, commit, target.old)
-    _tidy(root, fresh, from_index, target.branch)
+    commit = make_commit(root, target.parent, fresh, message(fresh, subject, prefix=counted))
 
+    # the commit goes to the server before any ref here moves: a submission the server refuses
+    # leaves nothing on this machine (a refused commit kept on the branch would be the parent of
+    # every later attempt); one that could not be sent (no network) is kept here to push later
     pushed = True
     if remote and not args.no_push:
-        proc = git_ok(root, "push", remote, f"refs/heads/{target.branch}:refs/heads/{target.branch}")
+        proc = git_ok(root, "push", "--porcelain", remote, f"{commit}:refs/heads/{target.branch}")
         if proc.returncode != 0:
-            err(proc.stderr.strip())
+            refused = any(line.startswith("!") for line in proc.stdout.splitlines())
+            said = [line for line in proc.stderr.splitlines() if line.startswith("remote:")]
+            err("\n".join(said) if refused else proc.stderr.strip())
+            if refused:
+                raise ApprovalError("submit.server-refused", ExitCode.HISTORY, branch=target.branch)
             pushed = False
-        else:
-            git_ok(root, "branch", "-q", f"--set-upstream-to={remote}/{target.branch}", target.branch)
+    move_branch(root, target.branch, commit, target.old)
+    _tidy(root, fresh, from_index, target.branch)
+    if pushed and remote and not args.no_push:
+        git_ok(
+            root, "branch", "-q", f"--set-upstream-to=refs/remotes/{remote}/{target.branch}", target.branch
+        )
     out(target.branch)
     if target.resubmission is not None and target.resubmission.rejected_by:
         err(t("submit.resubmitted", branch=target.branch, reason=target.resubmission.rejection_reason or ""))
@@ -98,6 +114,10 @@ def _items(root: Path, args: argparse.Namespace, config: Config, person: str) ->
         if args.type:
             raise UsageError("submit.type-needs-file")
         staged = [p for p in staged_paths(root) if p.startswith(RECORDS_DIR + "/")]
+        present = set(git_ok(root, "ls-files", "-z", "--", *staged).stdout.split("\0")) if staged else set()
+        gone = [p for p in staged if p not in present]
+        if gone:  # a staged `git rm`: deleting a record is a disposal decision, not a submission
+            raise UsageError("submit.deletion", path=gone[0])
         blobs = {p: run_git(root, ["show", f":{p}"]) for p in staged}
         return [Item(p, data, args.title) for p, data in blobs.items()], True
     if args.type and len(args.paths) > 1:
@@ -110,8 +130,32 @@ def _items(root: Path, args: argparse.Namespace, config: Config, person: str) ->
         rel = _placed(root, source)
         if rel is None or args.type:
             rel = _place(args, config, person, source)
-        items.append(Item(rel, source.read_bytes(), args.title))
+        items.append(Item(rel, _read(config, source, rel, raw), args.title))
     return items, False
+
+
+def _read(config: Config, source: Path, rel: str, shown: str) -> bytes:
+    """The file's bytes, refused by its size before reading (a 60 GB file costs no minutes)."""
+    import errno
+
+    from hoso.rules.formats import HARD_LIMIT
+
+    record_type = config.catalog.type_by_id(parse_path(rel).type_id)
+    limit = min(config.catalog.max_size_bytes(record_type), HARD_LIMIT)
+    try:
+        size = source.stat().st_size
+        if size > limit:
+            raise ApprovalError(
+                "submit.too-large", ExitCode.FORMAT, path=shown, size=_mb(size), limit=_mb(limit)
+            )
+        return source.read_bytes()
+    except OSError as exc:
+        code = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+        raise ApprovalError("submit.source-unreadable", ExitCode.NOT_FOUND, path=shown, code=code) from exc
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _placed(root: Path, source: Path) -> str | None:
@@ -148,6 +192,25 @@ def _place(args: argparse.Namespace, config: Config, person: str, source: Path) 
     if not slug:
         raise UsageError("add.empty-slug", value=args.title or source.name)
     return build_path(year, rt.owner, owner, rt.id, slug)
+
+
+def _own_work(config: Config, person: str, items: list[Item]) -> None:
+    """A teacher submits her own records: a record in a colleague's folder (`--owner`, or a
+    file placed there) would go for approval in that colleague's name without her."""
+    for item in items:
+        try:
+            record = parse_path(item.rel)
+        except PathProblem:
+            continue  # the rules say what is wrong with the path
+        if record.owner_level == "giao-vien" and record.owner_id and record.owner_id != person:
+            me, owner = config.people.person(person), config.people.person(record.owner_id)
+            raise ApprovalError(
+                "submit.not-yours",
+                ExitCode.UNTRUSTED,
+                name=me.name if me else person,
+                owner=owner.name if owner else record.owner_id,
+                path=item.rel,
+            )
 
 
 def _own_group(config: Config, person: str) -> str | None:

@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
         "One line per problem: path: rule id: what is wrong — what to do."
     ),
     "cli.check.paths": "files or folders to check (as they are on disk)",
-    "cli.check.staged": "check the staged versions (git add); used by pre-commit",
+    "cli.check.staged": "check the staged versions (git add) of what the commit would change; used by pre-commit; with paths: the staged versions of those paths",
     "cli.check.all": "check every record in the repository",
     "cli.check.summary": "also print a summary table by school year and owner level",
     "cli.check.no-cache": "do not use the cache (.git/hoso/)",
@@ -389,6 +389,14 @@ MESSAGES: dict[str, str] = {
     "submit.no-base": "there is no {branch} branch to submit onto — git clone the repository first",
     "submit.fetch-failed": "could not fetch from {remote} ({detail}) — submitting on what this machine has",
     "submit.needs-git": "hoso submit works only in a clone of the school's repository — run it inside that folder",
+    "submit.too-large": "'{path}' is {size}, over the limit of {limit} for this record type — compress or split the PDF and submit again; nothing was written to the repository",
+    "submit.source-unreadable": "cannot read '{path}' (error {code}) — check that the file can be read and submit again; nothing was written to the repository",
+    "submit.server-refused": "the server did not accept the submission to {branch} (the reasons are in the remote: lines above) — fix it and submit again; nothing of this submission is kept on this machine",
+    "submit.not-yours": "{name} cannot submit a record in the folder of {owner} ({path}) — each teacher submits her own records; drop --owner or let {owner} submit it. Nothing was written to the repository",
+    "submit.diverged": "branch {branch} has a commit here that was never pushed, while on the server that branch has changed (a rejection, for instance) — run git switch {branch}, git pull --rebase, git push, then submit again; nothing was written, nothing is lost",
+    "submit.pull-first": "you are on branch {branch}, which has new changes on the server (an approver's signature, for instance) — run git pull, then submit again; nothing was written, your files are as they were",
+    "submit.branch-moved": "branch {branch} was changed by another command while submitting — the branch stays as that command left it, nothing is lost; check with hoso status and submit again if needed",
+    "submit.deletion": "{path} is staged for deletion (git rm) — deleting a record is no submission for approval: it needs a disposal decision (a Quyet-dinh-huy trailer); to keep it, run git restore --staged {path}. Nothing was written to the repository",
     "cli.submit.owner": "teacher or group id (default: yourself, or the group you head)",
     "cli.submit.type": "record type id (catalog.yml) for a file outside records/",
     "review.open": "awaiting approval",
@@ -414,6 +422,9 @@ MESSAGES: dict[str, str] = {
     "approve.cannot-fill": "{name} cannot sign as {slot}, which {path} is waiting for — the person holding that role approves; nothing was signed or written",
     "approve.not-your-group": "{name} heads {mine}, not {owner}'s group ({theirs}) — {path} needs that group's head; nothing was signed or written",
     "approve.self": "{name} signed {path} as its author and cannot approve it ({slot}) — another person holding the approving role must; nothing was signed or written",
+    "approve.mixed": "{branch} submits records and also changes {files} (outside records/) — approving records carries no configuration change: the submitter removes that change from the branch, or sends it as a proposal of its own; nothing was signed or recorded",
+    "approve.configuration": "{branch} proposes a configuration change ({files}): approving it accepts those changes",
+    "approve.main-diverged": "branch {branch} has commits here that were never pushed, while the server's {branch} has moved on — run git switch {branch}, git pull --rebase, then approve again; nothing was signed or recorded",
     "cli.approve.visible": "a visible approval signature (placed on blank paper, never over an earlier one)",
     "cli.init.ci": (
         "write a CI configuration that checks the records on every pull/merge request and push (github,"

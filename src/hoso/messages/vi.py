@@ -37,7 +37,7 @@ MESSAGES: dict[str, str] = {
         "tệp lạ. Mỗi lỗi in một dòng: đường dẫn: mã quy tắc: lỗi gì — cần làm gì."
     ),
     "cli.check.paths": "tệp hoặc thư mục cần kiểm tra (bản trên đĩa)",
-    "cli.check.staged": "kiểm tra bản đã git add (dùng trong pre-commit)",
+    "cli.check.staged": "kiểm tra bản đã git add của những gì commit sắp thay đổi (dùng trong pre-commit); kèm đường dẫn: bản đã git add của các đường dẫn đó",
     "cli.check.all": "kiểm tra toàn bộ hồ sơ trong kho",
     "cli.check.summary": "in thêm bảng tổng hợp theo năm học và cấp sở hữu",
     "cli.check.no-cache": "không dùng bộ nhớ đệm (.git/hoso/)",
@@ -403,6 +403,14 @@ MESSAGES: dict[str, str] = {
     "submit.no-base": "chưa có nhánh {branch} để nộp lên — lấy kho về bằng git clone trước",
     "submit.fetch-failed": "không lấy được dữ liệu mới từ {remote} ({detail}) — nộp dựa trên bản có trên máy",
     "submit.needs-git": "hoso submit chỉ dùng trong bản sao kho hồ sơ của trường (git clone) — chạy lệnh trong thư mục kho",
+    "submit.too-large": "'{path}' nặng {size}, vượt giới hạn {limit} của loại hồ sơ này — nén hoặc tách tệp PDF rồi nộp lại; không có gì được ghi vào kho",
+    "submit.source-unreadable": "không đọc được tệp '{path}' (mã lỗi {code}) — kiểm tra quyền đọc tệp rồi nộp lại; không có gì được ghi vào kho",
+    "submit.server-refused": "Máy chủ không nhận lần nộp lên {branch} (lý do ở các dòng remote: phía trên) — sửa rồi nộp lại; trên máy không giữ lại gì của lần nộp này",
+    "submit.not-yours": "{name} không nộp được hồ sơ trong thư mục của {owner} ({path}) — mỗi giáo viên tự nộp hồ sơ của mình; bỏ --owner hoặc để {owner} tự nộp. Không có gì được ghi vào kho",
+    "submit.diverged": "nhánh {branch} trên máy này có commit chưa gửi lên, còn trên máy chủ nhánh đó đã có thay đổi khác (ví dụ lời trả lại) — chạy git switch {branch}, git pull --rebase, git push, rồi nộp lại; không có gì được ghi, không có gì bị mất",
+    "submit.pull-first": "bạn đang đứng trên nhánh {branch}, còn trên máy chủ nhánh này đã có thay đổi mới (ví dụ chữ ký của người duyệt) — chạy git pull rồi nộp lại; không có gì được ghi, các tệp của bạn giữ nguyên",
+    "submit.branch-moved": "nhánh {branch} trên máy vừa bị một lệnh khác thay đổi trong lúc nộp — nhánh giữ nguyên như lệnh kia để lại, không có gì bị mất; xem lại bằng hoso status rồi nộp lại nếu cần",
+    "submit.deletion": "{path} đang được xoá (git rm) — xoá một hồ sơ không phải là nộp để duyệt: cần quyết định hủy (dòng Quyet-dinh-huy); muốn giữ lại thì chạy git restore --staged {path}. Không có gì được ghi vào kho",
     "cli.submit.owner": "mã giáo viên hoặc mã tổ (mặc định: chính bạn, hoặc tổ bạn làm tổ trưởng)",
     "cli.submit.type": "mã loại hồ sơ (catalog.yml) cho tệp nằm ngoài records/",
     "review.open": "chờ duyệt",
@@ -428,6 +436,9 @@ MESSAGES: dict[str, str] = {
     "approve.cannot-fill": "{name} không ký được thay cho {slot} mà {path} đang chờ — người giữ vai trò đó duyệt; không có gì được ký hay ghi lại",
     "approve.not-your-group": "{name} là tổ trưởng {mine}, không phải tổ trưởng của {owner} ({theirs}) — {path} cần chữ ký của tổ trưởng tổ đó; không có gì được ký hay ghi lại",
     "approve.self": "{name} đã ký {path} với tư cách người lập nên không tự duyệt được ({slot}) — cần một người khác giữ vai trò duyệt; không có gì được ký hay ghi lại",
+    "approve.mixed": "{branch} vừa nộp hồ sơ vừa thay đổi {files} (ngoài records/) — duyệt hồ sơ không kèm thay đổi cấu hình: người nộp bỏ thay đổi đó khỏi nhánh, hoặc gửi nó thành một đề xuất riêng; không có gì được ký hay ghi lại",
+    "approve.configuration": "{branch} là đề xuất thay đổi cấu hình ({files}): duyệt nó là chấp thuận các thay đổi đó",
+    "approve.main-diverged": "nhánh {branch} trên máy có commit chưa gửi lên, còn trên máy chủ nhánh đó đã có commit mới — chạy git switch {branch}, git pull --rebase, rồi duyệt lại; không có gì được ký hay ghi lại",
     "cli.approve.visible": "chữ ký duyệt hiện trên trang (đặt vào chỗ trống, không đè chữ ký trước)",
     "cli.init.ci": (
         "ghi cấu hình CI kiểm tra hồ sơ ở mỗi pull/merge request và mỗi lần push (github, forgejo, gitlab;"

@@ -35,6 +35,7 @@ class Widget:
     rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF user space
     revision: int  # the revision that last changed it (or its appearance)
     field: str
+    signed_end: int | None = None  # the length of the revision its signature signs; None: unsigned
 
 
 @dataclass
@@ -90,9 +91,19 @@ def survey(reader: Any, first_signed: int) -> Survey:
             name = _get(annot, "/T") or (
                 (_get(parent, "/T") or "") if isinstance(parent, generic.DictionaryObject) else ""
             )
-            found.widgets.append(Widget(index, rect, changed, str(name)))
+            holder = parent if isinstance(parent, generic.DictionaryObject) and "/T" not in annot else annot
+            found.widgets.append(Widget(index, rect, changed, str(name), _signed_end(holder)))
             found.pages[index] = page
     return found
+
+
+def _signed_end(field: Any) -> int | None:
+    """The end of the bytes the field's signature covers (that revision alone), if it is signed."""
+    try:
+        byte_range = [int(x) for x in _get(_get(field, "/V"), "/ByteRange")]
+        return byte_range[2] + byte_range[3] if len(byte_range) == 4 else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _last_change(reader: Any, raw: Any, annot: Any) -> int:
@@ -175,6 +186,14 @@ def hidden_content(data: bytes, signed_end: int, found: Survey) -> list[str]:
         rects = [w.rect for w in found.widgets if w.page == page_index]
         if any(_overlaps(r, p) for r in rects for p in found.protected.get(page_index, [])):
             problems.append(f"page {page_index + 1}: a later signature is drawn over a form field or note")
+    stamps = _stamps(found)
+    for earlier, later in stamps:
+        if not _on_left_third(later.rect, earlier.rect) or earlier.signed_end is None:
+            problems.append(
+                f"page {later.page + 1}: a later signature is drawn over the signature {earlier.field}"
+            )
+    if len(stamps) > MAX_STAMPS:
+        problems.append(f"page {stamps[0][0].page + 1}: {len(stamps)} signatures drawn over one another")
     for page_index in pages:
         cost = _cost(found.pages[page_index])
         if cost > MAX_COST:
@@ -197,10 +216,68 @@ def hidden_content(data: bytes, signed_end: int, found: Survey) -> list[str]:
             problem = _compare(before_doc[page_index], after_doc[page_index], rects)
             if problem:
                 problems.append(f"page {page_index + 1}: {problem}")
+        for earlier, later in stamps:
+            problem = _stamp_keeps_ink(data, after_doc[later.page], earlier, later)
+            if problem:
+                problems.append(f"page {later.page + 1}: {problem}")
     finally:
         before_doc.close()
         after_doc.close()
     return problems
+
+
+# Signatures added after the first one are drawn on paper that was blank when the first signer
+# signed, so the comparison above does not protect them from one another: a third signer could
+# draw white over the tổ trưởng's box and write another name. A later widget may overlap an
+# earlier one only as a seal is stamped (NĐ 30/2020): over at most the left third of the earlier
+# box, leaving every pixel of its ink still ink.
+MAX_STAMPS = 16
+
+
+def _stamps(found: Survey) -> list[tuple[Widget, Widget]]:
+    """(earlier, later) pairs of later widgets on one page whose boxes overlap."""
+    return [
+        (earlier, later)
+        for later in found.widgets
+        for earlier in found.widgets
+        if earlier.page == later.page
+        and earlier.revision < later.revision
+        and _overlaps(earlier.rect, later.rect)
+    ]
+
+
+def _on_left_third(stamp: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    """`stamp` reaches into `box` from the left by at most a third of its width (1 pt of rounding)."""
+    return stamp[0] < box[0] and stamp[2] <= box[0] + (box[2] - box[0]) / 3 + 1
+
+
+def _stamp_keeps_ink(data: bytes, after_page: Any, earlier: Widget, later: Widget) -> str:
+    """'' when every pixel of `earlier`'s ink under `later` (as `earlier`'s own revision shows it)
+    is still ink in the final rendering; else what was erased."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    assert earlier.signed_end is not None
+    doc = pdfium.PdfDocument(data[: earlier.signed_end])
+    doc.init_forms()
+    try:
+        if earlier.page >= len(doc):
+            return f"the signature {earlier.field} is not on this page in its own revision"
+        own = _render(doc[earlier.page])
+    finally:
+        doc.close()
+    final = _render(after_page)
+    if own.size != final.size:
+        return "page size changed"
+    x1, y1, x2, y2 = earlier.rect
+    over = (max(x1, later.rect[0]), max(y1, later.rect[1]), min(x2, later.rect[2]), min(y2, later.rect[3]))
+    area = _mask(after_page, final.size, [over])
+    ink_then = ImageChops.multiply(_channel_min(own).point(lambda v: 255 if v < BLANK else 0), area)
+    blank_now = _channel_min(final).point(lambda v: 255 if v >= BLANK else 0)
+    erased = ImageChops.multiply(ink_then, blank_now)
+    if erased.getbbox() is None:
+        return ""
+    return f"{erased.histogram()[255]} pixels of the signature {earlier.field} hidden by a later one"
 
 
 def _cost(page: Any) -> int:
