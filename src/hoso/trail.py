@@ -123,11 +123,14 @@ class Directory:
     by_name: dict[str, str] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)  # person id -> display name
+    with_email: set[str] = field(default_factory=set)  # ids people.yml gives an e-mail
 
     def person(self, name: str, email: str) -> str | None:
         found = self.by_email.get(email.strip().lower())
         if found is None:
-            found = self.by_name.get(_fold(name))
+            # a git author name is free text: it names only someone people.yml gives no e-mail
+            named = self.by_name.get(_fold(name))
+            found = named if named is not None and named not in self.with_email else None
         if found is None and name in self.ids:
             found = name
         return found
@@ -156,6 +159,7 @@ def load_directory(root: Path) -> Directory:
         directory.ids.add(pid)
         if isinstance(item.get("email"), str):
             directory.by_email[item["email"].strip().lower()] = pid
+            directory.with_email.add(pid)
         if isinstance(item.get("name"), str):
             directory.by_name.setdefault(_fold(item["name"]), pid)
             directory.names[pid] = " ".join(item["name"].split())
@@ -216,7 +220,8 @@ def _modification_kinds(
         if REJECTED_BY in tr[c.oid] or REJECTED_BY in notes.get(c.oid, {}):
             rejected.update(ch.path for ch in c.changes if is_record_area(ch.path))
             rejected.update(submitted.get(c.oid, []))
-            rejected.update(v for v in tr[c.oid].get(REJECTION, []) if is_record_area(v))
+            # a `Tu-choi:` path only narrows a rejection to records its branch brought: a
+            # rejection pushed anywhere cannot reach a record it did not carry
         if len(c.parents) > 1:
             if APPROVED_BY in tr[c.oid]:
                 approved.update(ch.new_oid for ch in c.changes if ch.new_oid != ZERO_OID)
@@ -436,13 +441,13 @@ def _commit_events(
             if kind in groups:
                 out.append(make(kind, groups[kind]))
     if REJECTED_BY in trailers:
-        named = [v for v in trailers.get(REJECTION, []) if is_record_area(v)]
-        out.append(make(TU_CHOI, _unique([*record_paths, *named]), trailers[REJECTED_BY]))
+        named = [v for v in trailers.get(REJECTION, []) if v in record_paths]
+        out.append(make(TU_CHOI, named or record_paths, trailers[REJECTED_BY]))
         out[-1].claimed_ids = _unique(trailers[REJECTED_BY])
     if REJECTED_BY in note_trailers:
         stamp = stamps.get(c.oid)
         who = directory.person(stamp.author, stamp.email) if stamp else author
-        named = [v for v in note_trailers.get(REJECTION, []) if is_record_area(v)]
+        named = [v for v in note_trailers.get(REJECTION, []) if v in record_paths] or record_paths
         ids = note_trailers[REJECTED_BY]
         out.append(
             Event(
@@ -451,7 +456,7 @@ def _commit_events(
                 kind=TU_CHOI,
                 author=who or (stamp.author if stamp else c.author),
                 people=_unique([who or "", *ids]),
-                paths=_unique([*record_paths, *named]),
+                paths=_unique(named),
                 reason=_reason(TU_CHOI, note_trailers),
                 trailers=note_trailers,
                 git_author=f"{stamp.author} <{stamp.email}>" if stamp else git_author,

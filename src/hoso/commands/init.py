@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import errno
 import io
+import re
 import subprocess
 from dataclasses import dataclass
 from importlib import resources
@@ -63,7 +64,11 @@ def installed_from() -> tuple[str, str] | None:
         return None
     vcs = data.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(vcs.get("commit_id"), str):
-        return data["url"], vcs["commit_id"]
+        url, commit = _public_url(data["url"]), vcs["commit_id"]
+        # written into YAML as they are: a URL with no space or control character, a hex commit
+        if url is None or not re.fullmatch(r"[0-9a-f]{7,64}", commit):
+            return None
+        return url, commit
     if isinstance(data.get("dir_info"), dict) and data["url"].startswith("file:"):
         folder = Path(url2pathname(urlparse(data["url"]).path))
         proc = subprocess.run(
@@ -194,6 +199,21 @@ def people_text(level: str) -> str:
         .replace('  - "{groups}"\n', groups)
         .replace('  - "{teachers}"\n', teachers)
     )
+
+
+def _public_url(url: str) -> str | None:
+    """`url` without credentials (a token in it would be committed); None when it holds a
+    space, a quote or a control character (it goes into YAML as it is)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not url.isprintable() or any(c in url for c in " \"'{}[],&*!|>`"):
+        return None
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
 
 
 def precommit_text(hook: str, repo: str = "", rev: str = HOSO_REV) -> str:

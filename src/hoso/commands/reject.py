@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 from hoso.approvals import PREFIX, REASON, REJECTED_BY, ApprovalError, git_ok, has_remote, whoami
 from hoso.commands._common import err, repo_root
-from hoso.config import load_config
+from hoso.config import Config, load_config
 from hoso.errors import ExitCode, UsageError
 from hoso.messages import t
 from hoso.repo import git_env
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     tip = git_ok(root, "rev-parse", "--verify", "-q", source).stdout.strip()
     if not tip:
         raise ApprovalError("approvals.no-branch", ExitCode.NOT_FOUND, branch=branch)
+    _may_send_back(root, config, remote, branch, person)
     message = f"{t('reject.subject')}\n\n{REJECTED_BY}: {person}\n{REASON}: {reason}\n"
     # commit-tree: the rejection commit is made without touching anyone's work tree
     proc = subprocess.run(
@@ -66,3 +68,37 @@ def run(args: argparse.Namespace) -> int:
         git_ok(root, "update-ref", f"refs/heads/{branch}", commit, tip)
     err(t("reject.done", branch=branch, reason=reason))
     return int(ExitCode.OK)
+
+
+def _may_send_back(root: Path, config: Config, remote: str | None, branch: str, person: str) -> None:
+    """Only someone who could approve this submission may send it back: the slot its records
+    wait for must be one of this person's roles (a tổ trưởng of another tổ may not)."""
+    from hoso.approvals import submissions
+    from hoso.commands.approve import _may_sign
+
+    sub = next(
+        (
+            s
+            for s in submissions(root, remote, config.catalog.defaults.protected_branch)
+            if s.branch == branch
+        ),
+        None,
+    )
+    if sub is None or not sub.paths:
+        return
+    holder = config.people.person(person)
+    roles = (
+        sorted({r.role for r in holder.roles if r.role in APPROVER_ROLES and r.active_on(date.today())})
+        if holder
+        else []
+    )
+    first: ApprovalError | None = None
+    for role in roles:
+        try:
+            _may_sign(root, config, sub, person, role)
+        except ApprovalError as exc:
+            first = first or exc
+            continue
+        return
+    if first is not None:
+        raise first

@@ -319,6 +319,7 @@ MESSAGES: dict[str, str] = {
     "hook.pusher-not-in-people": "account '{account}' is not in the main branch's people.yml (accounts:) — an admin adds it to the right person (through an approved configuration change), then push again",
     "hook.pusher-not-approver": "{person} holds no approving role (principal, vice-principal, head of group), so may not update the main branch — submit through a nop/{person}/… branch (hoso submit) for approval",
     "hook.pusher-not-owner": "{person} may update only their own submission branches (refs/heads/nop/{person}/…) — rename the branch (hoso submit does it) and push again",
+    "hook.colleagues-folder": "{path}: this record is in another teacher's folder and may not travel on {person}'s branch ({ref}) — everyone submits their own records (hoso submit); remove the file from the branch and push again",
     "hook.log-failed": "hoso: the push was accepted but the push log could not be written ({detail}) — tell the server admin to check the repository",
     "hook.internal": "hoso: internal error on the server ({kind}); the push was refused to be safe — tell the server admin (details in the server's log)",
     "server.pusher-missing": "the server is set to authenticate pushers through {variable} but it is not set — push through the git server (SSH/HTTPS), never straight into the bare repository",

@@ -332,6 +332,7 @@ MESSAGES: dict[str, str] = {
     "hook.pusher-not-in-people": "tài khoản '{account}' không có trong people.yml (accounts:) của nhánh chính — quản trị thêm tài khoản vào đúng người (qua một lần duyệt cấu hình) rồi push lại",
     "hook.pusher-not-approver": "{person} không giữ vai trò duyệt (hiệu trưởng, phó hiệu trưởng, tổ trưởng) nên không được cập nhật nhánh chính — nộp qua nhánh nop/{person}/… (hoso submit) để người có thẩm quyền duyệt",
     "hook.pusher-not-owner": "{person} chỉ được cập nhật nhánh nộp của chính mình (refs/heads/nop/{person}/…) — đổi tên nhánh (hoso submit làm việc này) rồi push lại",
+    "hook.colleagues-folder": "{path}: hồ sơ này thuộc thư mục của một giáo viên khác, không được nộp trên nhánh của {person} ({ref}) — mỗi người tự nộp hồ sơ của mình (hoso submit); bỏ tệp này khỏi nhánh rồi push lại",
     "hook.log-failed": "hoso: lần push đã được nhận nhưng không ghi được nhật ký push ({detail}) — báo quản trị máy chủ kiểm tra kho",
     "hook.internal": "hoso: lỗi nội bộ của hoso trên máy chủ ({kind}); lần push bị từ chối để an toàn — báo quản trị máy chủ (chi tiết trong nhật ký máy chủ)",
     "server.pusher-missing": "máy chủ được đặt để xác thực người push qua biến {variable} nhưng biến này không có — chỉ push qua máy chủ Git (SSH/HTTPS), không ghi thẳng vào kho trần",

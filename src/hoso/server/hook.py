@@ -22,10 +22,21 @@ from typing import TextIO
 
 from hoso.config import Config, load_config
 from hoso.config.models import Person
+from hoso.config.vocab import OWNER_DIRS
 from hoso.errors import ConfigError, ExitCode, HosoError, worst
 from hoso.evidence import EvidenceCache, cache_dir
 from hoso.messages import t
-from hoso.repo import ZERO_OID, CommitSnapshot, is_ancestor, object_types, peel_commit, refs
+from hoso.records import RECORDS_DIR
+from hoso.repo import (
+    ZERO_OID,
+    CommitSnapshot,
+    diff_entries,
+    is_ancestor,
+    merge_base,
+    object_types,
+    peel_commit,
+    refs,
+)
 from hoso.rules import engine
 from hoso.rules.base import Finding
 from hoso.server import pushlog, settings
@@ -163,6 +174,7 @@ class PreReceive:
         assert authority is not None
         pusher = self.pusher(authority)
         self.permit(u, pusher, protected=protected)
+        self.own_folders(u, pusher, commit, authority, protected=protected)
         if protected and not is_ancestor(self.root, u.old, commit):
             raise Refusal("hook.force-push", ExitCode.HISTORY, ref=u.ref)
         self.run(u, commit, authority=authority, protected=protected, founding=False, pusher=pusher)
@@ -185,6 +197,21 @@ class PreReceive:
             raise Refusal("hook.pusher-not-approver", ExitCode.HISTORY, ref=u.ref, person=pusher.id)
         if submission_owner(u.ref) != pusher.id:
             raise Refusal("hook.pusher-not-owner", ExitCode.HISTORY, ref=u.ref, person=pusher.id)
+
+    def own_folders(
+        self, u: Update, pusher: Person | None, commit: str, authority: str, *, protected: bool
+    ) -> None:
+        """A teacher's submission holds her own records: no record of another teacher's folder
+        (a colleague's draft she was sent) reaches a branch the server knows is hers."""
+        if pusher is None or protected or holds(pusher, APPROVER_ROLES | GOVERNOR_ROLES, self.today):
+            return
+        base = peel_commit(self.root, u.old) if not u.creates else merge_base(self.root, [authority, commit])
+        for entry in diff_entries(self.root, base, commit, RECORDS_DIR):
+            parts = entry.path.split("/")
+            if len(parts) > 3 and parts[2] == OWNER_DIRS["giao-vien"] and parts[3] != pusher.id:
+                raise Refusal(
+                    "hook.colleagues-folder", ExitCode.HISTORY, ref=u.ref, path=entry.path, person=pusher.id
+                )
 
     def run(
         self,
