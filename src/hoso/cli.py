@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 
 from hoso import __version__
@@ -315,6 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _write_crash_log(argv: Sequence[str] | None) -> str:
     import platform
     import tempfile
+    import traceback
 
     text = (
         f"hoso {__version__} / Python {platform.python_version()} / {platform.platform()}\n"

@@ -5,34 +5,31 @@ cap before parsing, and a parser that refuses anchors and aliases, tags, deep ne
 many events as each event is scanned, before the composer or the constructor can spend time or
 recursion on them. `read_yaml` is the single entry point for hoso's YAML, the school's
 mkdocs.yml included (hoso.site.presentation reads it as data; MkDocs never parses it).
+
+Parsing with line numbers (ruamel.yaml's round-trip parser, in Python) is the slow part, so a
+file that validated is remembered by its content (`hoso.config.cache`) and read back from there
+while its bytes stay the same; ruamel.yaml is imported only when a file must be parsed, and a
+remembered file is parsed again only if a cross-file check needs its line numbers.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    NodeEvent,
-)
-from ruamel.yaml.parser import RoundTripParser
-
-from hoso.config.models import Catalog, Locks, People
+from hoso.errors import ConfigError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    from hoso.config.models import Catalog, Locks, People
     from hoso.repo import Snapshot
-from hoso.errors import ConfigError
 
 CATALOG_FILE = "catalog.yml"
 PEOPLE_FILE = "people.yml"
@@ -58,7 +55,7 @@ _EMPTY_FILE_KEYS = {
     LOCKS_FILE: "'version: 1', 'locks: []'",
 }
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)
@@ -97,6 +94,8 @@ class YamlDoc:
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """Best line for a location path: the deepest node the path reaches."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
         node = self.data
         line = 0
         for part in loc:
@@ -113,13 +112,6 @@ class YamlDoc:
         return line
 
 
-class _Constructor(RoundTripConstructor):
-    """Keeps dates as text: pydantic parses them, so a bad date is a line-numbered error."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
 class _Refused(Exception):
     """A bound the YAML broke, found while scanning: becomes a ConfigIssue of the file."""
 
@@ -130,66 +122,84 @@ class _Refused(Exception):
         self.params = params
 
 
-class _BoundedParser(RoundTripParser):
-    """The round-trip parser, checking every event once, as it is produced and before anything
-    consumes it: no anchor or alias (an alias bomb is refused before a single expansion), no
-    explicit tag, at most MAX_YAML_DEPTH nested collections and MAX_YAML_EVENTS events in all.
-    Iterative: counters, no recursion.
-    """
+@functools.cache
+def _yaml_classes() -> tuple[type[Any], type[Any]]:
+    """The round-trip constructor and the bounded parser, built (and ruamel.yaml imported) once,
+    when a file is first parsed."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+    from ruamel.yaml.parser import RoundTripParser
 
-    def reset_parser(self) -> None:
-        super().reset_parser()
-        self._depth = 0
-        self._events = 0
+    class _Constructor(RoundTripConstructor):
+        """Keeps dates as text: pydantic parses them, so a bad date is a line-numbered error."""
 
-    def _next_checked(self) -> None:
-        if self.current_event is None and self.state:
-            event = self.state()
-            self._check(event)
-            self.current_event = event
+    _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
-    def _check(self, event: Any) -> None:
-        line = event.start_mark.line + 1 if event.start_mark is not None else 0
-        self._events += 1
-        if self._events > MAX_YAML_EVENTS:
-            raise _Refused(line, "config.yaml-too-many", limit=MAX_YAML_EVENTS)
-        if isinstance(event, AliasEvent):
-            raise _Refused(line, "config.yaml-alias", name=f"*{event.anchor}")
-        if isinstance(event, NodeEvent) and event.anchor is not None:
-            raise _Refused(line, "config.yaml-alias", name=f"&{event.anchor}")
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            text = str(getattr(tag, "value", tag))  # a str, or a Tag object in some versions
-            shown = (
-                "!!" + text.removeprefix(_STANDARD_TAG_PREFIX)
-                if text.startswith(_STANDARD_TAG_PREFIX)
-                else text
-            )
-            raise _Refused(line, "config.yaml-tag", tag=shown)
-        if isinstance(event, CollectionStartEvent):
-            self._depth += 1
-            if self._depth > MAX_YAML_DEPTH:
-                raise _Refused(line, "config.yaml-too-deep", limit=MAX_YAML_DEPTH)
-        elif isinstance(event, CollectionEndEvent):
-            self._depth -= 1
+    class _BoundedParser(RoundTripParser):
+        """The round-trip parser, checking every event once, as it is produced and before anything
+        consumes it: no anchor or alias (an alias bomb is refused before a single expansion), no
+        explicit tag, at most MAX_YAML_DEPTH nested collections and MAX_YAML_EVENTS events in all.
+        Iterative: counters, no recursion.
+        """
 
-    def check_event(self, *choices: Any) -> bool:
-        self._next_checked()
-        return bool(super().check_event(*choices))
+        def reset_parser(self) -> None:
+            super().reset_parser()
+            self._depth = 0
+            self._events = 0
 
-    def peek_event(self) -> Any:
-        self._next_checked()
-        return super().peek_event()
+        def _next_checked(self) -> None:
+            if self.current_event is None and self.state:
+                event = self.state()
+                self._check(event)
+                self.current_event = event
 
-    def get_event(self) -> Any:
-        self._next_checked()
-        return super().get_event()
+        def _check(self, event: Any) -> None:
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            self._events += 1
+            if self._events > MAX_YAML_EVENTS:
+                raise _Refused(line, "config.yaml-too-many", limit=MAX_YAML_EVENTS)
+            if isinstance(event, AliasEvent):
+                raise _Refused(line, "config.yaml-alias", name=f"*{event.anchor}")
+            if isinstance(event, NodeEvent) and event.anchor is not None:
+                raise _Refused(line, "config.yaml-alias", name=f"&{event.anchor}")
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                text = str(getattr(tag, "value", tag))  # a str, or a Tag object in some versions
+                shown = (
+                    "!!" + text.removeprefix(_STANDARD_TAG_PREFIX)
+                    if text.startswith(_STANDARD_TAG_PREFIX)
+                    else text
+                )
+                raise _Refused(line, "config.yaml-tag", tag=shown)
+            if isinstance(event, CollectionStartEvent):
+                self._depth += 1
+                if self._depth > MAX_YAML_DEPTH:
+                    raise _Refused(line, "config.yaml-too-deep", limit=MAX_YAML_DEPTH)
+            elif isinstance(event, CollectionEndEvent):
+                self._depth -= 1
+
+        def check_event(self, *choices: Any) -> bool:
+            self._next_checked()
+            return bool(super().check_event(*choices))
+
+        def peek_event(self) -> Any:
+            self._next_checked()
+            return super().peek_event()
+
+        def get_event(self) -> Any:
+            self._next_checked()
+            return super().get_event()
+
+    return _Constructor, _BoundedParser
 
 
 def _bounded_yaml() -> YAML:
+    from ruamel.yaml import YAML
+
+    constructor, parser = _yaml_classes()
     yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.Parser = _BoundedParser
+    yaml.Constructor = constructor
+    yaml.Parser = parser
     return yaml
 
 
@@ -208,6 +218,8 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _yaml_issue(exc: Exception, name: str) -> ConfigIssue:
+    from ruamel.yaml.error import MarkedYAMLError
+
     if isinstance(exc, _Refused):
         return ConfigIssue(name, exc.line, exc.key, exc.params)
     if isinstance(exc, MarkedYAMLError):
@@ -277,6 +289,9 @@ def read_capped(path: Path) -> bytes:
 
 def read_yaml(raw: bytes, name: str) -> YamlDoc:
     """Parse one configuration file within the bounds; every problem is a ConfigError."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
     text = _decode(raw, name)
     try:
         data = _bounded_yaml().load(text)
@@ -379,6 +394,8 @@ def _short(value: Any) -> str:
 
 
 def _extras(model: BaseModel, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    from pydantic import BaseModel
+
     for name in model.model_extra or {}:
         yield loc, name
     for fname, finfo in type(model).model_fields.items():
@@ -393,6 +410,8 @@ def _extras(model: BaseModel, loc: tuple[str | int, ...]) -> Iterator[tuple[tupl
 
 
 def validate_model(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[ConfigIssue]]:
+    from pydantic import ValidationError
+
     try:
         obj = model.model_validate(doc.data)
     except ValidationError as exc:
@@ -422,24 +441,54 @@ class Config:
     snapshot: Snapshot  # where the files were read: the work tree, or a commit (server side)
 
 
-def load_config(root: Path, snapshot: Snapshot | None = None) -> Config:
+@dataclass
+class _LazyDoc(YamlDoc):
+    """A remembered file's document: parsed only if a cross-file check needs a line number."""
+
+    raw: bytes = b""
+
+    def line_of(self, loc: Sequence[str | int]) -> int:
+        if self.data is None:
+            try:
+                self.data = read_yaml(self.raw, self.name).data
+            except ConfigError:  # it parsed when it was remembered; a line is then unknowable
+                self.data = {}
+        return super().line_of(loc)
+
+
+def load_config(root: Path, snapshot: Snapshot | None = None, *, cache: bool = True) -> Config:
     """Load and validate all three files; raise ConfigError listing every problem found.
 
     `snapshot` defaults to the work tree; a server hook passes the commit being pushed.
+    With `cache`, a file whose exact bytes validated before comes from `hoso.config.cache`
+    (the same model, the same warnings); anything else is parsed and validated here, and an
+    error is always found and reported from the file itself, with its line.
     """
+    from hoso.config.cache import ConfigCache
+    from hoso.config.models import Catalog, Locks, People
     from hoso.config.semantic import check_semantics
     from hoso.repo import WorktreeSnapshot
 
     snap = snapshot if snapshot is not None else WorktreeSnapshot(root)
+    store = ConfigCache(root if cache else None)
+    models_of: dict[str, type[BaseModel]] = {CATALOG_FILE: Catalog, PEOPLE_FILE: People, LOCKS_FILE: Locks}
     issues: list[ConfigIssue] = []
     docs: dict[str, YamlDoc] = {}
+    remembered: dict[str, tuple[BaseModel, list[ConfigIssue]]] = {}
+    raws: dict[str, bytes] = {}
     for name in CONFIG_FILES:
         raw = snap.read(name)
         if raw is None:
             if name == LOCKS_FILE:
-                docs[name] = YamlDoc(name, CommentedMap())
+                docs[name] = YamlDoc(name, {})
                 continue
             issues.append(ConfigIssue(name, 0, "config.missing-file"))
+            continue
+        raws[name] = raw
+        hit = store.get(name, raw, models_of[name])
+        if hit is not None:
+            remembered[name] = hit
+            docs[name] = _LazyDoc(name, None, raw)
             continue
         try:
             docs[name] = read_yaml(raw, name)
@@ -447,16 +496,45 @@ def load_config(root: Path, snapshot: Snapshot | None = None) -> Config:
             issues.extend(exc.issues)
     if issues:
         raise ConfigError(issues)
-    catalog, i1 = validate_model(docs[CATALOG_FILE], Catalog)
-    people, i2 = validate_model(docs[PEOPLE_FILE], People)
-    locks, i3 = validate_model(docs[LOCKS_FILE], Locks)
-    found = i1 + i2 + i3
+    models: dict[str, BaseModel | None] = {}
+    found: list[ConfigIssue] = []
+    for name in CONFIG_FILES:
+        if name in remembered:
+            models[name], file_issues = remembered[name]
+        else:
+            models[name], file_issues = validate_model(docs[name], models_of[name])
+            model = models[name]
+            if model is not None and name in raws:
+                store.put(name, raws[name], model, file_issues)
+        found += file_issues
+    catalog, people, locks = models[CATALOG_FILE], models[PEOPLE_FILE], models[LOCKS_FILE]
     if catalog is None or people is None or locks is None:
         raise ConfigError(
             [i for i in found if i.severity == "error"] + [i for i in found if i.severity == "warning"]
         )
+    assert isinstance(catalog, Catalog) and isinstance(people, People) and isinstance(locks, Locks)
     found += check_semantics(catalog, people, locks, docs)
     errors = [i for i in found if i.severity == "error"]
     if errors:
         raise ConfigError(errors + [i for i in found if i.severity == "warning"])
-    return Config(root, catalog, people, locks, [i for i in found if i.severity == "warning"], snap)
+    warnings = [i for i in found if i.severity == "warning"]
+    store.put_verdict(raws, warnings)
+    return Config(root, catalog, people, locks, warnings, snap)
+
+
+def validate_config(root: Path, *, cache: bool = True) -> list[ConfigIssue]:
+    """The work tree's configuration validated as `load_config` does (raising ConfigError the
+    same way), for a caller that needs no model: the warnings. When these exact three files
+    validated before, the answer is read back from `hoso.config.cache` without importing
+    pydantic or ruamel.yaml (`hoso check --staged` with only configuration staged).
+    """
+    from hoso.config.cache import ConfigCache
+    from hoso.repo import WorktreeSnapshot
+
+    snap = WorktreeSnapshot(root)
+    raws = {name: raw for name in CONFIG_FILES if (raw := snap.read(name)) is not None}
+    if CATALOG_FILE in raws and PEOPLE_FILE in raws:
+        known = ConfigCache(root if cache else None).verdict(raws)
+        if known is not None:
+            return known
+    return load_config(root, snap, cache=cache).warnings
