@@ -440,8 +440,10 @@ def _search(page: Page, query: str) -> list[Hit]:
     page.locator(".pagefind-ui__search-input").fill(query)
     message = page.locator(".pagefind-ui__message")
     expect(message).to_contain_text(f" cho {query}")
-    total = int(message.inner_text().split()[0])
+    said = message.inner_text().split()[0]
+    total = int(said) if said.isdigit() else 0  # "Không tìm thấy kết quả cho …"
     results = page.locator(".pagefind-ui__result")
+    expect(results).to_have_count(min(total, 10))  # the list is emptied when the message changes
     while results.count() < total:
         shown = results.count()
         page.locator(".hoso-search-more").click()
@@ -571,6 +573,18 @@ def _serve(folder: Path) -> tuple[str, Callable[[], None]]:
     return f"http://127.0.0.1:{server.server_address[1]}/", stop
 
 
+def _search_site(served: Served, folder: Path, docs: list[Any], part_size: int | None = None) -> Path:
+    """The built site's search page in `folder`, with an index of `docs` (in parts of `part_size`)."""
+    from hoso.site import search
+
+    folder.mkdir()
+    for name in ("tim-kiem.html", "_hoso", "assets"):
+        copy = shutil.copytree if (served.site / name).is_dir() else shutil.copy2
+        copy(served.site / name, folder / name)
+    assert search.write_index(docs, folder, part_size or search.PART_SIZE) == len(docs)
+    return folder
+
+
 def _ranking_documents() -> tuple[list[Any], dict[str, str]]:
     """Search documents of records and people made to test the ranking, and each record's URL."""
     from types import SimpleNamespace as Ns
@@ -654,17 +668,8 @@ def test_search_ranks_titles_phrases_and_owners_before_signer_lists(
     "chương trình"). "nguyen van an": his page, then his own records, then a record he approved
     and the minutes that list him among 60 people; "Nguyễn Văn Anh" (Pagefind matches "an" as
     the start of "Anh") after all of them, not under the phrase's heading."""
-    from hoso.site import search
-
     docs, url = _ranking_documents()
-
-    folder = tmp_path / "site"  # the built site's search page, with this index
-    folder.mkdir()
-    for name in ("tim-kiem.html", "_hoso", "assets"):
-        copy = shutil.copytree if (served.site / name).is_dir() else shutil.copy2
-        copy(served.site / name, folder / name)
-    assert search.write_index(docs, folder) == len(docs)
-    root, stop = _serve(folder)
+    root, stop = _serve(_search_site(served, tmp_path / "site", docs))
     context, requests = _context(browser, _on_loopback)
     try:
         page = context.new_page()
@@ -695,4 +700,64 @@ def test_search_ranks_titles_phrases_and_owners_before_signer_lists(
     finally:
         context.close()
         stop()
+    assert _outside(requests, _on_loopback) == []
+
+
+def test_search_in_parts_answers_as_one_index(browser: Browser, served: Served, tmp_path: Path) -> None:
+    """A large school's index comes in parts (hoso.site.search.PART_SIZE: Pagefind's time for a
+    word found in N documents grows as N²), merged by the search page, which must answer as one
+    index would. The ranking test's documents in parts of 3 against one index: "hoang" is a word
+    of one record (the minutes list a Hoàng) and every other record holds "hòa" (CỘNG HÒA in its
+    header), so each part without the minutes answers "hoang" with its records, through "hoa",
+    Pagefind's fallback to the longest word that begins the query's word; "hoangx", in no
+    document, is answered as one index does, through the longest such word of all: "hoang"."""
+    from hoso.site import search
+
+    docs, _ = _ranking_documents()
+    one = _search_site(served, tmp_path / "one", docs, part_size=len(docs))
+    split = _search_site(served, tmp_path / "parts", docs, part_size=3)
+    count = len(search.parts(docs, 3))
+    assert count == 4 and not (one / "pagefind" / "p1").exists()
+    listed = json.loads((split / "pagefind" / search.PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    assert listed == [{"path": f"p{k}/", "language": f"vi-x-p{k}"} for k in range(1, count)]
+    for k in range(1, count):
+        entry = json.loads((split / "pagefind" / f"p{k}" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [f"vi-x-p{k}"]
+        assert not (split / "pagefind" / f"p{k}" / "pagefind.js").exists()  # one engine, in pagefind/
+    again = _search_site(served, tmp_path / "again", docs, part_size=3)  # a commit gives the same bytes
+    files = sorted(p.relative_to(split) for p in (split / "pagefind").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in (again / "pagefind").rglob("*") if p.is_file())
+    assert all((split / f).read_bytes() == (again / f).read_bytes() for f in files)
+
+    queries = [PHRASE, PERSON_QUERY, "hoang", "hoangx", "thuthach", "tien trinh", "ke hoach", "duyet", "zzzz"]
+    answers: dict[str, dict[str, list[Hit]]] = {}
+    context, requests = _context(browser, _on_loopback)
+    stops = []
+    try:
+        for name, folder in (("one", one), ("parts", split)):
+            root, stop = _serve(folder)
+            stops.append(stop)
+            page = context.new_page()
+            page.goto(root + "tim-kiem.html")
+            answers[name] = {query: _search(page, query) for query in queries}
+            if name == "parts":  # Pagefind's own answer, before the page drops the fallback's
+                raw = page.evaluate(
+                    """async query => {
+                         const pagefind = await import(new URL("pagefind/pagefind.js", location.href).href);
+                         return (await pagefind.search(query)).results.length;
+                       }""",
+                    "hoang",
+                )
+                assert raw > 1
+    finally:
+        context.close()
+        for stop in stops:
+            stop()
+    for query in queries:
+        _report(f"{query} (parts)", answers["parts"][query])
+        one_hits = sorted((h.url, h.phrase) for h in answers["one"][query])
+        assert sorted((h.url, h.phrase) for h in answers["parts"][query]) == one_hits, query
+    assert [h.title for h in answers["one"]["hoang"]] == ["Biên bản họp hội đồng sư phạm tháng 9"]
+    assert [h.title for h in answers["parts"]["hoangx"]] == ["Biên bản họp hội đồng sư phạm tháng 9"]
+    assert answers["one"]["zzzz"] == []
     assert _outside(requests, _on_loopback) == []

@@ -14,6 +14,16 @@ themselves are not indexed: navigation, legends and table labels never reach the
 
 The search page (`src/hoso/data/site/search.js`) puts the documents holding a query of several
 words as typed, whole words side by side, before the others (docs/site.md, "Search").
+
+A large school's documents are split into parts of at most PART_SIZE, each a Pagefind index of
+its own that the search page merges (Pagefind's `mergeIndex`): Pagefind's time for a word found
+in N documents grows as N² (for each result it scans every match of every matching word), so 11
+parts of about 930 documents answer a word found in every one of 10,000 records 4 to 5 times
+sooner than one index (docs/site.md, "Search"). Part 0 is the bundle in `pagefind/` (the engine,
+and the only part of a small school); part k is in `pagefind/p<k>/`, indexed under the language
+tag `vi-x-p<k>` (BCP 47 private use: the same text processing as `vi`) so that a result's id,
+which Pagefind prefixes with the language, says which part it came from. `pagefind/hoso-parts.json`
+lists the parts.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import base64
 import contextlib
 import html
 import json
+import math
 import os
 import subprocess
 import threading
@@ -37,6 +48,14 @@ from hoso.messages import t
 from hoso.site.model import Record, Site, fold
 
 LANGUAGE = "vi"
+BUNDLE = "pagefind"  # the folder of the search bundle, at the site root
+PARTS_FILE = "hoso-parts.json"  # in BUNDLE: the index parts after the first, for the search page
+# Documents per index part. Measured in Chromium at 10,000 records (docs/site.md), a word found in
+# every record, typed once the page has loaded: parts of 500, 1,000, 2,000 and one index show their
+# first result in 0.81, 0.66, 0.95 and 3.7 s (2 CPUs under a load of 9; medians of 5); smaller
+# parts also mean more index chunks to fetch (216 KiB for that query with parts of 500, 43 KiB with
+# parts of 1,000). A school below it has one index, as before parts existed.
+PART_SIZE = 1000
 
 # data-pagefind-weight of each part of a document (Pagefind: 0.0 to 10.0; ordinary text 1.0)
 TITLE_WEIGHT = 10.0
@@ -200,30 +219,70 @@ def build_index(site: Site, out_dir: Path) -> int:
     return write_index(documents(site), out_dir)
 
 
-def write_index(docs: Sequence[Document], out_dir: Path) -> int:
+def parts(docs: Sequence[Document], size: int = PART_SIZE) -> list[list[Document]]:
+    """The documents split into ceil(len / size) parts, dealt in turn (document i goes to part
+    i mod n), so that each part holds a like share of records, people, tổ and types: Pagefind
+    ranks with each part's own statistics (how many documents hold a word, their mean length),
+    and parts alike rank alike."""
+    count = max(1, math.ceil(len(docs) / max(1, size)))
+    return [list(docs[k::count]) for k in range(count)]
+
+
+def part_language(k: int) -> str:
+    return LANGUAGE if k == 0 else f"{LANGUAGE}-x-p{k}"
+
+
+def part_folder(k: int) -> str:
+    """Part k's folder inside BUNDLE ("" for part 0, the bundle itself)."""
+    return "" if k == 0 else f"p{k}/"
+
+
+_PART_FOLDERS = ("index/", "fragment/")
+
+
+def _part_file(path: str) -> bool:
+    """What a part after the first needs: its entry, metadata, index chunks and fragments (the
+    engine, pagefind.js with its worker and WebAssembly, comes with part 0)."""
+    return path == "pagefind-entry.json" or path.endswith(".pf_meta") or path.startswith(_PART_FOLDERS)
+
+
+def write_index(docs: Sequence[Document], out_dir: Path, part_size: int = PART_SIZE) -> int:
+    """Write the search bundle in `out_dir/pagefind/`, in parts; return the number of documents."""
+    split = parts(docs, part_size)
+    written: list[tuple[str, list[dict[str, Any]]]] = []
     try:
         with PagefindProcess() as pf:
-            index_id = pf.request({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
-            pf.stream(
-                {
-                    "type": "AddFile",
-                    "index_id": index_id,
-                    "url": doc.url,
-                    "file_contents": document_html(doc),
-                    "file_path": None,
-                }
-                for doc in docs
-            )
-            # Not "WriteFiles": Pagefind answers it before its asynchronous writes reach the disk
-            # (tokio files, never flushed), and the service exits when its stdin closes, so under
-            # load some files were left empty (pagefind-entry.json of 0 bytes: search broken, yet
-            # the build "succeeded"). GetFiles returns the same bytes; they are written here.
-            files = pf.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
+            for k, part in enumerate(split):
+                config = {"force_language": part_language(k)}
+                index_id = pf.request({"type": "NewIndex", "config": config})["index_id"]
+                pf.stream(
+                    {
+                        "type": "AddFile",
+                        "index_id": index_id,
+                        "url": doc.url,
+                        "file_contents": document_html(doc),
+                        "file_path": None,
+                    }
+                    for doc in part
+                )
+                # Not "WriteFiles": Pagefind answers it before its asynchronous writes reach the
+                # disk (tokio files, never flushed), and the service exits when its stdin closes,
+                # so under load some files were left empty (pagefind-entry.json of 0 bytes: search
+                # broken, yet the build "succeeded"). GetFiles returns the same bytes; they are
+                # written here.
+                files = pf.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
+                if k:
+                    files = [f for f in files if _part_file(str(f.get("path")))]
+                written.append((part_folder(k), files))
     except HosoError:
         raise
     except Exception as exc:  # the Pagefind binary is missing or failed: the build must say so
         raise SearchIndexError("site.search-failed", error=f"{type(exc).__name__}: {exc}") from exc
-    _write_files(out_dir / "pagefind", files)  # OSError here: the build's "cannot write the site"
+    bundle = out_dir / BUNDLE  # OSError from here on: the build's "cannot write the site"
+    for folder, files in written:
+        _write_files(bundle / folder, files)
+    manifest = [{"path": part_folder(k), "language": part_language(k)} for k in range(1, len(split))]
+    (bundle / PARTS_FILE).write_text(json.dumps({"parts": manifest}, sort_keys=True) + "\n", encoding="utf-8")
     return len(docs)
 
 

@@ -15,6 +15,20 @@
 // own quoted search is not used: it misses a phrase in a page that also holds another accented
 // form of one of its words ("văn" and "vấn" for "van"), which Vietnamese text nearly always does.
 //
+// A large school's index comes in parts (hoso.site.search: at most PART_SIZE documents each,
+// listed in pagefind/hoso-parts.json), merged here with Pagefind's mergeIndex: Pagefind's time for
+// a word found in N documents grows as N², so 11 parts answer a word found in every one of 10,000
+// records 3 to 5 times sooner than one index (docs/site.md). Each part ranks on its own statistics;
+// one thing differs from a single index: a part in which no word begins with a query's word
+// answers with the longest word of its own that begins the query's word ("thoai" → "tho"), which
+// a single index does only when no word of the whole school begins with it, and then with the
+// school's longest. A result's id names its part (the part's language tag before "_"); the best
+// result of each part is read, and the parts that matched a word less well than another part
+// (a shorter word, or none) are dropped: what is left is what a single index answers.
+//
+// The engine and the parts' metadata load when the page opens (the page is for searching), the
+// index chunks of a query while its words are typed, its results after a 150 ms pause.
+//
 // Everything shown comes from the index and is inserted as text: titles with textContent,
 // excerpts rebuilt from their text with only Pagefind's <mark> kept.
 (function () {
@@ -47,12 +61,31 @@
     return node;
   }
 
+  // The index parts after the first (hoso.site.search.write_index): [{path, language}].
+  function partsOf(bundle) {
+    return fetch(new URL("hoso-parts.json", bundle).href).then(function (response) {
+      return response.ok ? response.json() : { parts: [] };
+    }).then(function (listed) {
+      return (listed.parts || []).filter(function (part) {
+        return /^p\d+\/$/.test(part.path) && /^[a-z]+-x-p\d+$/.test(part.language);
+      });
+    });
+  }
+
   var engine = null;
   function load() {
     if (!engine) {
-      var url = new URL(box.getAttribute("data-bundle") + "pagefind.js", location.href).href;
-      engine = import(url).then(function (pagefind) {
-        return pagefind.options({ ranking: ranking }).then(function () { return pagefind; });
+      var bundle = new URL(box.getAttribute("data-bundle"), location.href);
+      engine = Promise.all([import(new URL("pagefind.js", bundle).href), partsOf(bundle)]).then(function (loaded) {
+        var pagefind = loaded[0];
+        return pagefind.options({ ranking: ranking }).then(function () {
+          return pagefind.init();  // starts its worker: the engine and metadata load now
+        }).then(function () {
+          return Promise.all(loaded[1].map(function (part) {
+            var path = new URL(part.path, bundle).pathname;
+            return pagefind.mergeIndex(path, { language: part.language, ranking: ranking });
+          }));
+        }).then(function () { return pagefind; });
       });
       engine.catch(showOffline);
     }
@@ -142,6 +175,67 @@
       .toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
+  // The query's words as Pagefind searches them (folded, punctuation dropped), for the part check.
+  function searchWords(terms) {
+    return terms.map(function (term) { return tokens(term).join(""); }).filter(Boolean);
+  }
+
+  // The forms a text's words can take in the index: each word folded, whole without its
+  // punctuation ("2023-2024" → "20232024") and each piece of it ("2023", "2024").
+  function wordForms(text) {
+    var forms = [];
+    String(text || "").split(/\s+/).forEach(function (word) {
+      var pieces = tokens(word);
+      if (pieces.length > 1) forms.push(pieces.join(""));
+      forms.push.apply(forms, pieces);
+    });
+    return forms;
+  }
+
+  function partOf(result) {
+    var id = String(result.id);
+    return id.slice(0, Math.max(0, id.lastIndexOf("_")));
+  }
+
+  // How a part matched `key`, judged on one of its results' words: Infinity when a word begins
+  // with it (Pagefind's own match), else the length of the longest word that begins `key`
+  // (Pagefind's fallback: "thoai" → "tho"), 0 when none does (Pagefind then ignores the word).
+  function matchLength(forms, key) {
+    var best = 0;
+    for (var i = 0; i < forms.length; i++) {
+      if (forms[i].indexOf(key) === 0) return Infinity;
+      if (forms[i].length > best && key.indexOf(forms[i]) === 0) best = forms[i].length;
+    }
+    return best;
+  }
+
+  // The results a single index would give: a part's results are kept when, for each of the
+  // query's words, the part matched it as well as the best part did (every result of a part
+  // matched a word the same way, so its best result tells).
+  function sameAsOneIndex(all, keys) {
+    var best = new Map();
+    all.forEach(function (r) { if (!best.has(partOf(r))) best.set(partOf(r), r); });
+    if (best.size < 2 || !keys.length) return Promise.resolve(all);
+    var names = Array.from(best.keys());
+    return Promise.all(names.map(function (name) { return best.get(name).data(); })).then(function (datas) {
+      var scores = new Map();
+      var top = keys.map(function () { return 0; });
+      datas.forEach(function (data, i) {
+        var meta = data.meta || {};  // Pagefind matches the words of metadata too ("chờ duyệt")
+        var forms = wordForms([data.content].concat(Object.keys(meta).map(function (k) { return meta[k]; })).join(" "));
+        var score = keys.map(function (key, j) {
+          var length = matchLength(forms, key);
+          top[j] = Math.max(top[j], length);
+          return length;
+        });
+        scores.set(names[i], score);
+      });
+      return all.filter(function (r) {
+        return scores.get(partOf(r)).every(function (length, j) { return length === top[j]; });
+      });
+    });
+  }
+
   function holdsPhrase(content, phrase) {
     var have = tokens(content);
     for (var i = 0; i + phrase.length <= have.length; i++) {
@@ -187,7 +281,9 @@
     return load().then(function (pagefind) {
       return pagefind.search(terms.join(" "));
     }).then(function (found) {
-      var all = found ? found.results : [];
+      return sameAsOneIndex(found ? found.results : [], searchWords(terms));
+    }).then(function (all) {
+      if (id !== current) return;
       var candidates = phrase.length > 1 ? all.filter(function (r) { return sideBySide(r.words, phrase.length); }) : [];
       var checked = candidates.slice(0, VERIFY);
       return Promise.all(checked.map(function (r) { return r.data(); })).then(function (datas) {
@@ -235,10 +331,13 @@
   }
 
   var timer = null;
-  input.addEventListener("focus", load, { once: true });
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(run, 150);
+    var terms = words(input.value.trim());
+    if (terms.length) {
+      load().then(function (pagefind) { return pagefind.preload(terms.join(" ")); }).catch(function () {});
+    }
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -247,6 +346,7 @@
   });
   more.addEventListener("click", page);
 
+  load();
   var q = new URLSearchParams(location.search).get("q");
   if (q) {
     input.value = q;
