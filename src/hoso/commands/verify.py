@@ -15,7 +15,8 @@ the report says so and names `--trust vn`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from hoso.config.models import People
 from hoso.config.vocab import role_name
 from hoso.errors import ExitCode, worst
 from hoso.messages import t
-from hoso.pdf.pool import examine_many
+from hoso.pdf.pool import examine_stream
 from hoso.pdf.verify import (
     R_NOT_FOUND,
     FileVerdict,
@@ -49,9 +50,6 @@ def exit_code(verdict: FileVerdict) -> ExitCode:
         "invalid": ExitCode.SIGNATURE_INVALID,
         "untrusted": ExitCode.UNTRUSTED,
     }.get(verdict.status, ExitCode.FAILED)
-
-
-BATCH = 256  # files read and examined together (bounded memory for a large folder)
 
 
 @dataclass
@@ -95,24 +93,36 @@ def run(args: argparse.Namespace) -> int:
     text = args.format != "json"
     if text:
         _print_context(ctx, bool(getattr(args, "trust", None)))
-    verdicts: list[FileVerdict] = []
     names = _expand(args.files)
     roots = [cert.dump() for cert in ctx.anchors]
-    for first in range(0, len(names), BATCH):
-        # the bytes and certificates of a batch on every core; people and times here
-        chunk = names[first : first + BATCH]
-        present = [(name, Path(name).read_bytes()) for name in chunk if Path(name).is_file()]
-        examined = dict(zip([name for name, _ in present], examine_many(present, roots), strict=True))
-        oids = {name: blob_id(data) for name, data in present}
-        for name in chunk:
-            if name not in examined:
+    present = [index for index, name in enumerate(names) if Path(name).is_file()]
+    wanted = set(present)
+    oids: dict[int, str] = {}
+
+    def read() -> Iterator[tuple[int, str, bytes]]:
+        """The files, read as the examination needs them (a few at a time in memory)."""
+        for index in present:
+            data = Path(names[index]).read_bytes()
+            oids[index] = blob_id(data)
+            yield index, names[index], data
+
+    # the bytes and certificates of every file (on every core: one pool for all of them);
+    # people and times here, reported in the order the files were named
+    answered: dict[int, dict[str, Any]] = {}
+    verdicts: list[FileVerdict] = []
+    with closing(examine_stream(read(), roots, len(present))) as examined:
+        for index, name in enumerate(names):
+            if index in wanted:
+                while index not in answered:
+                    key, found = next(examined)
+                    answered[key] = found
+                entry = Entry(name, "100644", oids[index], 0)
+                arrival = ctx.arrival(entry) if ctx.arrival else None
+                verdict = assess(FileVerdict.from_json(answered.pop(index)), ctx.people, arrival)
+            else:
                 verdict = FileVerdict(path=name)
                 verdict.add(R_NOT_FOUND)
                 verdict.conclude()
-            else:
-                entry = Entry(name, "100644", oids[name], 0)
-                arrival = ctx.arrival(entry) if ctx.arrival else None
-                verdict = assess(FileVerdict.from_json(examined[name]), ctx.people, arrival)
             verdicts.append(verdict)
             if text:
                 _print_file(verdict, ctx)

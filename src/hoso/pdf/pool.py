@@ -43,7 +43,16 @@ _roots: list[Any] = []  # in a worker: the trust anchors, parsed once
 
 
 def workers() -> int:
-    return os.cpu_count() or 1
+    """Worker processes: `HOSO_WORKERS` when set (1: no pool, every file examined in this
+    process), else the cores this process may run on — `taskset -c 0 hoso verify …` is one
+    core, so no pool (`os.cpu_count` counts the machine's, whatever the affinity)."""
+    wanted = os.environ.get("HOSO_WORKERS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def examine_many(items: Sequence[tuple[str, bytes]], trust_roots: Sequence[bytes]) -> list[Verdict]:

@@ -6,6 +6,8 @@
 - `chain`: trust — paths to a trusted root, validity, key usage, algorithm strength;
 - `roles`: persons, roles and claimed times against people.yml and the arrival;
 - `core`: `examine_pdf` (bytes and certificates, cached by blob id), `verify_pdf` (all).
+- `caches`: what stays the same from file to file in one process (names, certificates, trust
+  anchors, validated paths), each keyed on complete encodings.
 """
 
 from hoso.pdf.verify.chain import MIN_EC_BITS, MIN_RSA_BITS, WEAK_DIGESTS, load_pem_certs

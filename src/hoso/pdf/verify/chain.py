@@ -69,12 +69,31 @@ def split_trust(trust_roots: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     return roots, intermediates
 
 
-def validation_context(roots: list[Any], others: list[Any], dss: Any, moment: datetime | None) -> Any:
+def dss_revinfo(dss: Any) -> tuple[list[Any], list[Any]]:
+    """The CRLs and OCSP responses of a PDF's DSS (none without one, or when it is unreadable);
+    read once per file, used by every ValidationContext of its signatures."""
+    if dss is None:
+        return [], []
+    try:
+        # its own anchors do not matter, only what it read: none, not the system's trust list
+        dss_context = dss.as_validation_context({"trust_roots": []})
+        return list(dss_context.revinfo_manager.crls), list(dss_context.revinfo_manager.ocsps)
+    except Exception:  # an unreadable DSS: validate without its revocation data
+        return [], []
+
+
+def validation_context(
+    roots: list[Any], others: list[Any], revinfo: tuple[list[Any], list[Any]], moment: datetime | None
+) -> Any:
+    """A ValidationContext at `moment`: `roots` trusted, `others` for paths, `revinfo` (CRLs
+    and OCSP responses, `dss_revinfo`) the only revocation data; nothing fetched."""
     from pyhanko_certvalidator import ValidationContext
     from pyhanko_certvalidator.policy_decl import AcceptAllAlgorithms
 
+    from hoso.pdf.verify import caches
+
     kwargs: dict[str, Any] = {
-        "trust_roots": roots,
+        "trust_manager": caches.trust_manager(roots),  # the anchors, built once per process
         "other_certs": others,
         "allow_fetching": False,
         "revocation_mode": "soft-fail",  # use embedded revocation data, never require it
@@ -84,13 +103,10 @@ def validation_context(roots: list[Any], others: list[Any], dss: Any, moment: da
     if moment is not None:
         kwargs["moment"] = moment
         kwargs["best_signature_time"] = moment
-    if dss is not None:
-        try:
-            dss_context = dss.as_validation_context({})
-            kwargs["crls"] = list(dss_context.revinfo_manager.crls)
-            kwargs["ocsps"] = list(dss_context.revinfo_manager.ocsps)
-        except Exception:  # an unreadable DSS: validate without its revocation data
-            pass
+    crls, ocsps = revinfo
+    if crls or ocsps:
+        kwargs["crls"] = list(crls)
+        kwargs["ocsps"] = list(ocsps)
     return ValidationContext(**kwargs)
 
 
@@ -104,7 +120,8 @@ async def check_chain(sig: SignatureVerdict, cert: Any, context: Any, known: lis
     verdict names that issuer (`sig.missing-issuer`), so a school knows what to add.
     """
     from pyhanko_certvalidator import errors as cv_errors
-    from pyhanko_certvalidator.validate import async_validate_path
+
+    from hoso.pdf.verify.caches import validate_path
 
     try:
         paths = await context.path_builder.async_build_paths(cert)
@@ -118,7 +135,7 @@ async def check_chain(sig: SignatureVerdict, cert: Any, context: Any, known: lis
     chain_certs: list[Any] = [cert]
     for candidate in paths:
         try:
-            await async_validate_path(context, candidate)
+            await validate_path(context, candidate)
         except cv_errors.ExpiredError as exc:
             first_error = first_error or (R_EXPIRED, str(exc))
         except cv_errors.NotYetValidError as exc:

@@ -41,12 +41,14 @@ if TYPE_CHECKING:
 
 def _quiet_pyhanko() -> None:
     """pyHanko logs every refused modification with a traceback; the verdict already says it.
-    (Also where its hex-string reader is replaced by a fast one: `fasthex`.)"""
+    (Also where its hex-string reader is replaced by a fast one, `fasthex`, and asn1crypto's
+    name comparison memoised, `caches`.)"""
     import logging
 
-    from hoso.pdf.verify import fasthex
+    from hoso.pdf.verify import caches, fasthex
 
     fasthex.install()
+    caches.install()
 
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logger = logging.getLogger(name)
@@ -88,6 +90,7 @@ def examine_pdf(data: bytes, *, trust_roots: Sequence[Any], path: str = "") -> F
         return verdict
     roots, intermediates = chain.split_trust(trust_roots)
     dss = _read_dss(reader)
+    revinfo = chain.dss_revinfo(dss)
     diff_policy = policy.hoso_diff_policy()
     last = max(
         (i for i, (s, e) in enumerate(embedded) if e is not None and s.kind == "signature"), default=-1
@@ -108,6 +111,7 @@ def examine_pdf(data: bytes, *, trust_roots: Sequence[Any], path: str = "") -> F
                     roots=roots,
                     intermediates=intermediates,
                     dss=dss,
+                    revinfo=revinfo,
                     diff_policy=diff_policy,
                     is_last_signature=index == last,
                     later_timestamps=later_timestamps,
@@ -214,6 +218,7 @@ async def _verify_one(
     roots: list[Any],
     intermediates: list[Any],
     dss: Any,
+    revinfo: tuple[list[Any], list[Any]],
     diff_policy: Any,
     is_last_signature: bool,
     later_timestamps: frozenset[str],
@@ -233,7 +238,7 @@ async def _verify_one(
     dss_certs = list(dss.load_certs()) if dss is not None else []
 
     def context(moment: datetime | None) -> Any:
-        return chain.validation_context(roots, [*intermediates, *embedded_certs, *dss_certs], dss, moment)
+        return chain.validation_context(roots, [*intermediates, *embedded_certs, *dss_certs], revinfo, moment)
 
     # the signing time: a trusted timestamp token, else the time the signer claims
     when: datetime | None = None
