@@ -1,110 +1,77 @@
 #!/usr/bin/env python3
-"""Time `hoso audit` on a synthetic repository: `python bench/bench_audit.py --records 10000`.
+"""Time `hoso audit` on the signed school: `python bench/bench_audit.py --records 10000`.
 
-Figures (median of --repeat runs, seconds, the real `hoso` command in a child process):
+On a copy of bench/gen_signed.py's school (packed, as a school's repository is), in the same
+rounds, --repeat times (median and min), against `sha256sum` of every record (the files of the
+work tree: reading and hashing the same bytes, the physical floor of a fixity check):
 
-- first audit: no audit state and an empty evidence cache (every signature verified);
-- first audit, cache warm: no audit state, but `hoso check --all` already filled the cache;
-- second audit, nothing changed: every blob re-read and re-hashed, no signature verified;
-- the parts git does: `git fsck --full` alone, and `git cat-file --batch` of every record blob;
-- the physical limit: `sha256sum` over the same bytes, exported once with one `git archive`.
+- the first audit (no audit state) with the verdict cache warm: fsck, every record re-read and
+  re-hashed, statuses from the cached verdicts (a school that runs the hooks);
+- the second audit, nothing changed;
+- `git fsck --full` alone, the part of the audit git does (every object, every version).
 
-The records are unsigned (chờ duyệt, allowed on main in the synthetic school). The repository is
-packed (`git gc`) before anything is timed.
+The first audit with an empty cache also verifies every signature: that is `check --all` with
+an empty cache (bench_check.py) plus the above.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_repo import generate, timed
+import gen_signed
+from measure import HOSO, Figure, rounds, save, say, table, wall
 
 from hoso.evidence import cache_dir
 from hoso.ops.audit import STATE_FILE
 
-HOSO = [sys.executable, "-m", "hoso"]
+SHA256SUM = ["sh", "-c", "find records -type f -print0 | xargs -0 sha256sum > /dev/null"]
+# exit codes of an audit that found what it found (a status that changed is not a failure here)
+AUDITED = (0, 6, 7, 8, 9)
 
 
-def bench(size: int, repeat: int, workdir: Path) -> dict[str, float]:
-    repo = workdir / f"school-{size}"
-    t0 = time.perf_counter()
-    generate(repo, size)
-    gen = time.perf_counter() - t0
-    # the commit of 10,000 files starts a detached `git gc --auto`: wait for it, then pack
-    # everything ourselves, so no repack runs under the timings (a school repository is packed)
-    while (repo / ".git" / "gc.pid").exists():
-        time.sleep(0.2)
-    subprocess.run(["git", "gc", "-q"], cwd=repo, check=True)
-    cache = cache_dir(repo)
-    state = cache / STATE_FILE
-
-    def forget_everything() -> None:
-        shutil.rmtree(cache, True)
-
-    def forget_state() -> None:
-        state.unlink(missing_ok=True)
-
-    first_cold = timed([*HOSO, "audit"], repo, repeat, forget_everything)
-    subprocess.run([*HOSO, "check", "--all"], cwd=repo, capture_output=True, check=False)
-    first_warm = timed([*HOSO, "audit"], repo, repeat, forget_state)
-    second = timed([*HOSO, "audit"], repo, repeat)
-    fsck = timed(["git", "fsck", "--full", "--no-dangling", "--no-progress"], repo, repeat)
-    oids = subprocess.run(
-        ["git", "ls-tree", "-r", "--object-only", "HEAD", "records"],
-        cwd=repo,
-        capture_output=True,
-        check=True,
-    ).stdout
-    oid_file = workdir / f"oids-{size}.txt"
-    oid_file.write_bytes(oids)
-    catfile = timed(["sh", "-c", f"git cat-file --batch < {oid_file} > /dev/null"], repo, repeat)
-    export = workdir / f"export-{size}"
-    export.mkdir()
-    subprocess.run(f"git archive HEAD records | tar -x -C {export}", shell=True, cwd=repo, check=True)
-    exported = sum(1 for p in export.rglob("*") if p.is_file())
-    assert exported == len(oids.split()), (exported, len(oids.split()))
-    mib = sum(p.stat().st_size for p in export.rglob("*") if p.is_file()) / 1048576
-    sha = timed(["sh", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null"], export, repeat)
-    return {
-        "records": size,
-        "mib": mib,
-        "generate_s": gen,
-        "first_cold_s": first_cold,
-        "first_warm_s": first_warm,
-        "second_s": second,
-        "fsck_s": fsck,
-        "catfile_s": catfile,
-        "sha256sum_s": sha,
-    }
+def run(signed: gen_signed.Signed, repeat: int, work: Path) -> list[Figure]:
+    n = signed.records
+    repo = gen_signed.fresh_copy(signed, work / "audit", warm=True)
+    state = cache_dir(repo) / STATE_FILE
+    wall([*HOSO, "audit"], repo, ok=AUDITED)  # whatever the warm cache lacks, once, untimed
+    say(f"[audit {n}] first / second audit, git fsck, sha256sum; {repeat} rounds")
+    runs = rounds(
+        {
+            "first": lambda: wall(
+                [*HOSO, "audit"], repo, before=lambda: state.unlink(missing_ok=True), ok=AUDITED
+            ),
+            "second": lambda: wall([*HOSO, "audit"], repo, ok=AUDITED),
+            "fsck": lambda: wall(["git", "fsck", "--full", "--no-dangling", "--no-progress"], repo),
+            "sha": lambda: wall(SHA256SUM, repo),
+        },
+        repeat,
+    )
+    base = f"`sha256sum` of the {n} records"
+    figures = [
+        Figure("audit", "`hoso audit`, first run, verdict cache warm", n, runs["first"], base, runs["sha"]),
+        Figure("audit", "`hoso audit`, second run, nothing changed", n, runs["second"], base, runs["sha"]),
+        Figure("audit", "`git fsck --full` (the audit's first step)", n, runs["fsck"], base, runs["sha"]),
+    ]
+    shutil.rmtree(repo, ignore_errors=True)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[10000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="hoso-bench-audit-") as tmp:
-        rows = [bench(n, args.repeat, Path(tmp)) for n in args.records]
-    print("| records | MiB | what | seconds | × sha256sum |")
-    print("|---|---|---|---|---|")
-    for r in rows:
-        base = r["sha256sum_s"]
-        for label, key in (
-            ("`sha256sum` over the exported files (physical limit)", "sha256sum_s"),
-            ("`git cat-file --batch` of every record blob", "catfile_s"),
-            ("`git fsck --full`", "fsck_s"),
-            ("`hoso audit`, first run, empty cache", "first_cold_s"),
-            ("`hoso audit`, first run, verdict cache warm", "first_warm_s"),
-            ("`hoso audit`, second run, nothing changed", "second_s"),
-        ):
-            print(f"| {r['records']} | {r['mib']:.0f} | {label} | {r[key]:.2f} | {r[key] / base:.1f} |")
+        for n in args.records:
+            figures += run(gen_signed.school(n), args.repeat, Path(tmp))
+    print(table(figures))
+    save(figures, gen_signed.OUT / "audit.json")
     return 0
 
 

@@ -1,92 +1,142 @@
 #!/usr/bin/env python3
-"""Server hook benchmark: `python bench/bench_push.py --records 10000 --push 200`.
+"""A push through the server's hook: `python bench/bench_push.py --records 10000 --push 200`.
 
-A synthetic school of N records (bench/gen_repo.py) is cloned bare twice: one with hoso's
-hooks (pre-receive judges, post-receive writes the push log), one with a pre-receive hook that
-runs `true` (the baseline: what any hook costs). The same push of P new records goes to both;
-also `hoso check --range` alone on that range.
+The signed school (bench/gen_signed.py) is the approver's clone; the server is a bare
+repository holding main as it was P approvals earlier (main~P, first parent: the school less
+its last P records, lesson plans signed in roles that still hold), made with `git clone` over
+file:// so that it holds only what it would have. The same push of main (P `--no-ff` approvals,
+with their submissions and counter-signatures) goes, in every round, to a fresh copy of each of:
+
+- a server with hoso's hooks (`hoso install-server-hook`: pre-receive judges the range with
+  `check --range`'s engine, post-receive writes the push log), cache empty;
+- a server whose pre-receive hook runs `true` (what any hook costs);
+
+and beside them, in the same rounds: `hoso verify` of the P pushed records (their final
+versions) in one process, and `hoso check --range old..new --ref main` as a command in the
+approver's clone (cache off): the hook's check without the hook. --repeat rounds (median, min).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_repo import MARK, generate, template_pdf
-
-from hoso.cli import main as hoso
+import gen_signed
+from measure import HOSO, VERDICTS, Figure, rounds, save, say, table, wall
 
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@hoso.invalid"]
 
 
-def timed_push(work: Path, bare: Path) -> float:
-    subprocess.run([*GIT, "remote", "set-url", "origin", str(bare)], cwd=work, check=True)
-    t0 = time.perf_counter()
-    proc = subprocess.run([*GIT, "push", "-q", "origin", "HEAD:main"], cwd=work, capture_output=True)
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"push refused: {proc.stderr.decode()[-1500:]}")
-    return seconds
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def main(argv: list[str] | None = None) -> int:
-    # no automatic `gc` anywhere (a commit of 10,000 files, a push): it would run, partly in the
-    # background, during the timings and race the clean-up of the temporary folders
-    os.environ.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "gc.auto", "GIT_CONFIG_VALUE_0": "0"})
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=10000)
-    parser.add_argument("--push", type=int, default=200)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="hoso-bench-push-") as tmp:
-        base = Path(tmp)
-        seed = base / "seed"
-        generate(seed, args.records)
-        subprocess.run([*GIT, "branch", "-M", "main"], cwd=seed, check=True)
-        servers = {}
+def servers(repo: Path, base: str, work: Path) -> dict[str, Path]:
+    """Pristine bare repositories at `base`: one with hoso's hooks, one with a `true` hook."""
+    git(repo, "update-ref", "refs/heads/bench-base", base)
+    try:
+        pristine: dict[str, Path] = {}
         for name in ("hoso", "true"):
-            bare = base / f"{name}.git"
-            subprocess.run([*GIT, "clone", "-q", "--bare", str(seed), str(bare)], check=True)
-            # no background `gc --auto` after a push: it would outlive the timing and the folder
-            subprocess.run([*GIT, "config", "receive.autogc", "false"], cwd=bare, check=True)
+            bare = work / f"pristine-{name}.git"
+            subprocess.run(
+                [
+                    *GIT,
+                    "clone",
+                    "-q",
+                    "--bare",
+                    "--single-branch",
+                    "--branch",
+                    "bench-base",
+                    f"file://{repo}",
+                    str(bare),
+                ],
+                check=True,
+            )
+            git(bare, "branch", "-m", "bench-base", "main")
+            git(bare, "symbolic-ref", "HEAD", "refs/heads/main")
+            git(bare, "config", "receive.autogc", "false")
+            git(bare, "config", "gc.auto", "0")
             if name == "hoso":
-                assert hoso(["install-server-hook", str(bare)]) == 0
+                subprocess.run([*HOSO, "install-server-hook", str(bare)], check=True, capture_output=True)
             else:
                 hook = bare / "hooks" / "pre-receive"
                 hook.write_text("#!/bin/sh\ncat >/dev/null\nexec true\n")
                 hook.chmod(0o755)
-            servers[name] = bare
-        work = base / "work"
-        subprocess.run([*GIT, "clone", "-q", str(servers["true"]), str(work)], check=True)
-        template = template_pdf()
-        folder = work / "records/2024-2025/gv/giao-vien-0001/ke-hoach-bai-day"
-        folder.mkdir(parents=True, exist_ok=True)
-        for n in range(args.push):
-            (folder / f"moi-{n:04d}.pdf").write_bytes(template.replace(MARK, b"%08d" % (90000000 + n)))
-        subprocess.run([*GIT, "add", "-A"], cwd=work, check=True)
-        subprocess.run(
-            [*GIT, "commit", "-q", "--no-verify", "-m", f"{args.push} hồ sơ mới"], cwd=work, check=True
-        )
-        t0 = time.perf_counter()
-        code = hoso(["-C", str(work), "check", "--range", "origin/main..HEAD", "--ref", "main", "--no-cache"])
-        check_range = time.perf_counter() - t0
-        baseline = timed_push(work, servers["true"])
-        with_hoso = timed_push(work, servers["hoso"])
-        shutil.rmtree(work)
-    print(
-        f"| repository | push | hook `true` | hoso pre-receive | ratio | check --range alone (exit {code}) |"
+            pristine[name] = bare
+        return pristine
+    finally:
+        git(repo, "update-ref", "-d", "refs/heads/bench-base")
+
+
+def push(repo: Path, pristine: Path, target: Path) -> float:
+    def fresh() -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(pristine), str(target)], check=True)
+
+    return wall([*GIT, "push", "-q", f"file://{target}", "main:main"], repo, before=fresh)
+
+
+def run(signed: gen_signed.Signed, repeat: int, work: Path, count: int = 200) -> list[Figure]:
+    n = signed.records
+    count = min(count, max(1, min(gen_signed.TAIL, n // 4)))  # within the lesson plans of the tail
+    repo = gen_signed.fresh_copy(signed, work / "push")
+    base = git(repo, "rev-parse", f"main~{count}")
+    pushed = git(repo, "diff", "--name-only", base, "main", "--", "records").split()
+    pristine = servers(repo, base, work)
+    say(f"[push {n}] {len(pushed)} records in {count} approvals: hoso hook, true hook, verify, check --range")
+    check_range = [*HOSO, "check", "--range", f"{base}..main", "--ref", "main", "--no-cache"]
+    runs = rounds(
+        {
+            "hoso": lambda: push(repo, pristine["hoso"], work / "server-hoso.git"),
+            "true": lambda: push(repo, pristine["true"], work / "server-true.git"),
+            "verify": lambda: wall([*HOSO, "verify", *pushed], repo, ok=VERDICTS),
+            "range": lambda: wall(check_range, repo),
+        },
+        repeat,
     )
-    print("|---|---|---|---|---|---|")
-    print(
-        f"| {args.records} records | {args.push} new records | {baseline:.2f} s | {with_hoso:.2f} s"
-        f" | {with_hoso / baseline:.1f} | {check_range:.2f} s |"
-    )
+    shutil.rmtree(repo, ignore_errors=True)
+    for path in work.glob("*.git"):
+        shutil.rmtree(path, ignore_errors=True)
+    what = f"push of {count} approvals ({len(pushed)} records)"
+    verify = f"`hoso verify` of the {len(pushed)} pushed records, one process"
+    return [
+        Figure(
+            "push",
+            f"{what}, hoso pre-receive hook",
+            n,
+            runs["hoso"],
+            "the same push, a `true` hook",
+            runs["true"],
+        ),
+        Figure("push", f"{what}, hoso pre-receive hook", n, runs["hoso"], verify, runs["verify"]),
+        Figure(
+            "push",
+            "`check --range` of that push, as a command, no cache",
+            n,
+            runs["range"],
+            verify,
+            runs["verify"],
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[10000])
+    parser.add_argument("--push", type=int, default=200, help="approvals (records) pushed")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="hoso-bench-push-") as tmp:
+        for n in args.records:
+            figures += run(gen_signed.school(n), args.repeat, Path(tmp), args.push)
+    print(table(figures))
+    save(figures, gen_signed.OUT / "push.json")
     return 0
 
 

@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 YEAR = "2024-2025"
 START = 1725498000  # 2024-09-05 08:00:00 +07:00
@@ -89,8 +90,12 @@ class Expected:
 
 
 class _Stream:
-    def __init__(self) -> None:
+    """A `git fast-import` stream: kept in `parts`, or written to `sink` as it is made (a large
+    history never held in memory; bench/gen_signed.py)."""
+
+    def __init__(self, sink: BinaryIO | None = None) -> None:
         self.parts: list[bytes] = []
+        self.sink = sink
         self.mark = 0
         self.time = START
         self.commits = 0
@@ -99,10 +104,20 @@ class _Stream:
         self.mark += 1
         return self.mark
 
-    def blob(self, data: bytes) -> int:
+    def _put(self, *chunks: bytes) -> None:
+        if self.sink is not None:
+            for chunk in chunks:
+                self.sink.write(chunk)
+        else:
+            self.parts.append(b"".join(chunks))
+
+    def blob(self, data: bytes | memoryview) -> int:
         mark = self._next()
-        self.parts.append(b"blob\nmark :%d\ndata %d\n%s\n" % (mark, len(data), data))
+        self._put(b"blob\nmark :%d\ndata %d\n" % (mark, len(data)), bytes(data), b"\n")
         return mark
+
+    def reset(self, ref: str, mark: int) -> None:
+        self._put(f"reset {ref}\nfrom :{mark}\n\n".encode())
 
     def commit(
         self,
@@ -112,9 +127,11 @@ class _Stream:
         parent: int | None,
         ops: list[str],
         merge: int | None = None,
+        when: int | None = None,
     ) -> int:
+        """A commit at `when` (seconds since the epoch), else STEP after the previous one."""
         mark = self._next()
-        self.time += STEP
+        self.time = when if when is not None else self.time + STEP
         self.commits += 1
         _, name, email = who
         msg = message.encode()
@@ -122,7 +139,7 @@ class _Stream:
         head += f"author {name} <{email}> {self.time} {TZ}\ncommitter {name} <{email}> {self.time} {TZ}\n"
         body = (f"from :{parent}\n" if parent else "") + (f"merge :{merge}\n" if merge else "")
         body += "".join(op + "\n" for op in ops)
-        self.parts.append(head.encode() + b"data %d\n%s\n" % (len(msg), msg) + body.encode() + b"\n")
+        self._put(head.encode() + b"data %d\n%s\n" % (len(msg), msg) + body.encode() + b"\n")
         return mark
 
     def note(self, parent: int | None, who: tuple[str, str, str], target: int, text: str) -> int:
@@ -133,7 +150,7 @@ class _Stream:
         msg = b"Notes added by 'git notes add'"
         head = f"commit refs/notes/commits\nmark :{mark}\ncommitter {name} <{email}> {self.time} {TZ}\n"
         tail = (f"from :{parent}\n" if parent else "") + f"N inline :{target}\n"
-        self.parts.append(
+        self._put(
             head.encode()
             + b"data %d\n%s\n" % (len(msg), msg)
             + tail.encode()
