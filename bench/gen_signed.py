@@ -1099,9 +1099,10 @@ FOUNDING = (
 def verify_sample(repo: Path, sample: Sequence[tuple[Planned, bytes, int]]) -> int:
     """hoso's verifier on a sample of versions, each judged at its arrival: valid, with exactly
     the signatures it should hold. Raises SystemExit otherwise."""
+    from hoso.blob_arrival import blob_arrivals
     from hoso.config import load_config
     from hoso.pdf.verify import verify_pdf
-    from hoso.repo import blob_arrivals, blob_id
+    from hoso.repo import blob_id
 
     config = load_config(repo)
     anchors = [p.read_bytes() for p in sorted((repo / "trust").glob("*.pem"))]

@@ -45,6 +45,10 @@ class EvidenceCache:
         if root is not None:
             self._db = _open(cache_dir(root))
 
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
     def get(self, kind: str, oid: str, context: str) -> dict[str, Any] | None:
         if self._db is None:
             return None
@@ -84,6 +88,43 @@ class EvidenceCache:
                 "INSERT OR REPLACE INTO evidence(kind, oid, context, data) VALUES (?,?,?,?)",
                 (kind, oid, context, json.dumps(data, ensure_ascii=False, sort_keys=True)),
             )
+
+    def get_many(self, kind: str, oids: Sequence[str], context: str) -> dict[str, dict[str, Any]]:
+        """The evidence of `kind` held for any of `oids` (a query per 500)."""
+        found: dict[str, dict[str, Any]] = {}
+        if self._db is None:
+            return found
+        for start in range(0, len(oids), 500):
+            chunk = list(oids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self._db.execute(
+                    f"SELECT oid, data FROM evidence WHERE kind=? AND context=? AND oid IN ({marks})",
+                    (kind, context, *chunk),
+                ).fetchall()
+            except sqlite3.Error:
+                return {}
+            found.update((str(oid), json.loads(data)) for oid, data in rows)
+        return found
+
+    def put_many(self, rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> None:
+        """(kind, oid, context, data) rows, all or none (one transaction)."""
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO evidence(kind, oid, context, data) VALUES (?,?,?,?)",
+                [
+                    (kind, oid, context, json.dumps(data, ensure_ascii=False, sort_keys=True))
+                    for kind, oid, context, data in rows
+                ],
+            )
+
+    def delete_kind(self, kind: str, context: str) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("DELETE FROM evidence WHERE kind=? AND context=?", (kind, context))
 
     def close(self) -> None:
         if self._db is not None:

@@ -13,7 +13,6 @@ import stat
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -927,35 +926,4 @@ def tree_shapes(
                 found[commit] = shape(trees[commit])
     finally:
         reader.close()
-    return found
-
-
-def blob_arrivals(root: Path, rev: str = "HEAD", under: str = "records/") -> dict[str, datetime]:
-    """Blob id -> committer date of the first commit (in topological order) that brought it
-    under `under`, for every blob reachable from `rev`. One `git log` call.
-
-    A committer date is the committer's claim; the server hook judges a pushed signature with
-    its own clock, so this is what a later reading of history relies on.
-    """
-    if not has_commits(root, rev):
-        return {}
-    raw = run_git(
-        root,
-        [
-            "log", "--reverse", "--topo-order", "--format=%x00%cI", "--raw", "--no-abbrev",
-            "--no-renames", "--diff-filter=AM", rev, "--", under,
-        ],
-    ).decode("utf-8", "replace")
-    found: dict[str, datetime] = {}
-    when: datetime | None = None
-    for line in raw.splitlines():
-        if line.startswith("\x00"):
-            try:
-                when = datetime.fromisoformat(line[1:].strip())
-            except ValueError:
-                when = None
-        elif line.startswith(":") and when is not None:
-            fields = line.split(None, 5)
-            if len(fields) >= 4 and fields[3] not in found:
-                found[fields[3]] = when
     return found

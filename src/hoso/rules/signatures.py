@@ -151,17 +151,18 @@ def _person_name(ctx: Context, person_id: str) -> str:
 
 
 def history_arrival(root: Path, rev: str = "HEAD") -> Callable[[Entry], Callable[[], datetime | None]]:
-    """A `Context.arrival` for records already in history: the first commit that brought each
-    blob, read from git (one call) only when a verdict needs it."""
-    arrivals: list[dict[str, datetime]] = []
+    """A `Context.arrival` for records already in history: when each blob first arrived, read
+    only when a verdict needs it (see `hoso.arrivals`: cached, read in steps)."""
+    lookup: list[Callable[[str], datetime | None]] = []
 
     def of(entry: Entry) -> Callable[[], datetime | None]:
         def find() -> datetime | None:
-            if not arrivals:
-                from hoso.repo import blob_arrivals
+            if not lookup:
+                from hoso.blob_arrival import Arrivals
+                from hoso.evidence import EvidenceCache
 
-                arrivals.append(blob_arrivals(root, rev))
-            return arrivals[0].get(entry.oid)
+                lookup.append(Arrivals(root, rev, EvidenceCache(root)))
+            return lookup[0](entry.oid)
 
         return find
 
