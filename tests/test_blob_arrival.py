@@ -7,10 +7,11 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from conftest import git
+
 from hoso.blob_arrival import KIND, TIP, UNDER, Arrivals, blob_arrivals
 from hoso.evidence import EvidenceCache
 from hoso.repo import blob_id
-from conftest import git
 
 
 def _repo(tmp_path: Path) -> Path:

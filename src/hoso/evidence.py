@@ -115,7 +115,8 @@ class EvidenceCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO evidence(kind, oid, context, data) VALUES (?,?,?,?)",
                 [
-                    (kind, oid, context, json.dumps(data, ensure_ascii=False, sort_keys=True))
+                    # ASCII: a path git gave as undecodable bytes (lone surrogates) stays storable
+                    (kind, oid, context, json.dumps(data, sort_keys=True))
                     for kind, oid, context, data in rows
                 ],
             )

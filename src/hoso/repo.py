@@ -471,9 +471,8 @@ def commits(
 ) -> list[Commit]:
     """Commits selected by `revs` (e.g. ["A..B"] or [new, "--not", "--all"]), oldest first.
 
-    Three git calls whatever the number of commits: one `log` for ids, parents and dates, one
-    `cat-file --batch` for the commit objects, one `diff-tree --stdin` for every commit's
-    changes against its first parent.
+    One `git log` whatever the number of commits (ids, parents, dates, authors, messages and
+    every commit's changes against its first parent).
 
     `since` is passed to git as `--since` (committer date). With `merge_changes`, a merge's
     changes are those against its first parent (what the merge brought to the branch);
@@ -481,50 +480,24 @@ def commits(
     With `signers` (an ssh allowed-signers file), `signer` is the principal whose listed key
     made a good signature on the commit (git runs ssh-keygen once per signed commit only).
     """
-    # Only fields nobody can type go through `git log` (ids, dates, the signature check, whose
-    # principals are our own person ids): an author name or a message may hold any byte, so
-    # they are read from the raw commit objects, whose layout git fixes (one cat-file process).
-    fmt = "%H%x1f%P%x1f%cI" + ("%x1f%G?%x1f%GS" if signers else "")
-    config = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}"] if signers else []
-    # topological: a parent always before its children, whatever dates the commits claim
-    args = [*config, "log", "--reverse", "--topo-order", f"--format={fmt}"]
-    if since:
-        args.append(f"--since={since}")
-    raw = run_git(root, [*args, *revs]).decode("utf-8", "replace")
-    found: list[Commit] = []
-    for line in raw.splitlines():
-        fields = line.split("\x1f")
-        if len(fields) < 3:
-            continue
-        oid, parents, date = fields[:3]
-        signed = fields[3:5] if signers and len(fields) >= 5 else ["", ""]
-        signer = signed[1].strip() or None if signed[0] == "G" else None
-        found.append(Commit(oid, parents.split(), date, "", "", [], "", "", signer))
-    if not found:
-        return found
-    # a merge's changes are against its first parent (what it brought to the branch), or none
-    judged = [c for c in found if len(c.parents) <= 1 or merge_changes]
-    pairs = [(c.oid, c.parents[0] if c.parents else None) for c in judged]
-    # the commit objects and the changes come from two git processes running side by side
-    from concurrent.futures import ThreadPoolExecutor  # here: a hook that reads no history pays nothing
+    from hoso.gitlog import log_commits  # here: gitlog reads with this module's helpers
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        raw_future = pool.submit(read_objects, root, [c.oid for c in found])
-        diff_future = pool.submit(diff_pairs, root, pairs)
-        raw_commits, diffs = raw_future.result(), diff_future.result()
-    for c in found:
-        c.author, c.email, c.message = _author_and_message(raw_commits.get(c.oid, b""))
-    for c, changes in zip(judged, diffs, strict=True):
-        c.changes = changes
+    selection = [*([f"--since={since}"] if since else []), *revs]
+    found = log_commits(root, selection, merge_changes=merge_changes, signers=signers)
     if notes:
-        reader = BlobReader(root)
-        try:
-            texts = _notes(root, reader)
-        finally:
-            reader.close()
+        texts = read_notes(root)
         for c in found:
             c.notes = "\n".join(texts.get(c.oid, []))
     return found
+
+
+def read_notes(root: Path) -> dict[str, list[str]]:
+    """Annotated commit id -> the text of its notes, from every notes ref."""
+    reader = BlobReader(root)
+    try:
+        return _notes(root, reader)
+    finally:
+        reader.close()
 
 
 def read_objects(root: Path, oids: Sequence[str]) -> dict[str, bytes]:

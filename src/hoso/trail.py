@@ -1,8 +1,8 @@
 """The audit trail: who submitted, approved, rejected, corrected, deleted what, and when.
 
-Everything comes from one pass over history: `repo.commits()` (one `git log` and one
-`git diff-tree --stdin` for the whole range), plus at most one `git cat-file --batch-check`
-(blob sizes, to tell an appended signature from a rewrite) and one `git log` over the notes
+Everything comes from one pass over history: `gitlog.cached_commits()` (one `git rev-list`,
+and one `git log` for the commits no earlier reading kept), plus at most one `git cat-file
+--batch-check` (blob sizes, to tell an appended signature from a rewrite) and one `git log` over the notes
 refs (who attached a rejection note, and when). The number of git processes does not grow
 with the number of commits.
 
@@ -29,15 +29,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
+from hoso.evidence import EvidenceCache
+from hoso.gitlog import cached_commits
 from hoso.records import is_record_area
-from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, commits, has_commits, note_stamps
+from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, has_commits, note_stamps
 from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
 from hoso.server.identity import allowed_signers_file
 from hoso.trail_evidence import Proof, attach, load_config_or_none
+
+if TYPE_CHECKING:
+    from hoso.config.loader import Config
 
 APPROVED_BY = "Duyet-boi"
 REJECTED_BY = "Tu-choi-boi"
@@ -140,8 +145,19 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
-def load_directory(root: Path) -> Directory:
+def load_directory(root: Path, config: Config | None = None) -> Directory:
+    """Who is who, from the loaded configuration, or read leniently from people.yml when the
+    configuration does not load (log must work on a broken one)."""
     directory = Directory()
+    if config is not None:
+        for person in config.people.people:
+            directory.ids.add(person.id)
+            if person.email:
+                directory.by_email[person.email.strip().lower()] = person.id
+                directory.with_email.add(person.id)
+            directory.by_name.setdefault(_fold(person.name), person.id)
+            directory.names[person.id] = " ".join(person.name.split())
+        return directory
     path = root / PEOPLE_FILE
     if not path.is_file():
         return directory
@@ -188,10 +204,12 @@ def parse_trailers(text: str) -> Trailers:
 
 
 def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(i for i in items if i))
+    return list(dict.fromkeys(filter(None, items)))  # C loops: this runs for every event
 
 
 def _reason(kind: str, trailers: dict[str, list[str]]) -> str:
+    if not trailers:
+        return ""
     parts = list(trailers.get(REASON, []))
     if kind == TU_CHOI:
         parts = [v for v in trailers.get(REJECTION, []) if not is_record_area(v)] + parts
@@ -243,12 +261,31 @@ def _modification_kinds(
             else:
                 undecided.append((c.oid, ch))
     if undecided:
-        reader = BlobReader(root)
-        sizes = reader.sizes({o for _, ch in undecided for o in (ch.old_oid, ch.new_oid)})
+        sizes = _sizes(root, {o for _, ch in undecided for o in (ch.old_oid, ch.new_oid)})
         for oid, ch in undecided:
             grew = sizes.get(ch.new_oid, 0) > sizes.get(ch.old_oid, 0)
             decided[(oid, ch.path)] = KY_BO_SUNG if grew else SUA
     return decided
+
+
+def _sizes(root: Path, oids: set[str]) -> dict[str, int]:
+    """Blob sizes, kept in the evidence cache by blob id (a size never changes)."""
+    cache = EvidenceCache(root)
+    try:
+        wanted = sorted(oids)
+        found = {oid: int(row["n"]) for oid, row in cache.get_many("size", wanted, "").items()}
+        missing = [oid for oid in wanted if oid not in found]
+        if missing:
+            reader = BlobReader(root)
+            try:
+                read = reader.sizes(missing)
+            finally:
+                reader.close()
+            cache.put_many([("size", oid, "", {"n": n}) for oid, n in read.items()])
+            found.update(read)
+        return found
+    finally:
+        cache.close()
 
 
 def _lock_kinds(history: list[Commit], root: Path) -> dict[tuple[str, str], str]:
@@ -295,11 +332,19 @@ def events(root: Path, query: Query) -> list[Event]:
     # with an explicit midnight two days early (any zone, any hour), then filter exactly here
     since = f"{(query.since - timedelta(days=2)).isoformat()} 00:00:00 +0000" if query.since else None
     config = load_config_or_none(root)
-    with allowed_signers_file(config.people.people if config else []) as signers:
-        history = (
-            commits(root, revs, since=since, merge_changes=True, notes=True, signers=signers) if revs else []
-        )
-    directory = load_directory(root)
+    cache = EvidenceCache(root)
+    try:
+        with allowed_signers_file(config.people.people if config else []) as signers:
+            history = (
+                cached_commits(
+                    root, revs, cache, since=since, merge_changes=True, notes=True, signers=signers
+                )
+                if revs
+                else []
+            )
+    finally:
+        cache.close()
+    directory = load_directory(root, config)
     tr = {c.oid: parse_trailers(c.message) for c in history}
     notes = {c.oid: parse_trailers(c.notes) for c in history if c.notes}
     submitted = _submitted_records(history, tr, notes)

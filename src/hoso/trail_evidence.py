@@ -15,6 +15,7 @@ one `git log` of the push log and one `cat-file --batch` for the records to veri
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -86,14 +87,22 @@ def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], confi
     wanted = [e for e in events if e.kind == "duyet" and e.claimed_ids and not e.via_note]
     signed_by = _signature_evidence(root, wanted, history, by_oid, config) if wanted else {}
     for event in events:
+        if event.via_note:
+            event.proofs, event.claims = [], list(event.claimed_ids)  # a note is never evidence
+            continue
         commit = by_oid.get(event.commit)
         proofs: list[Proof] = []
-        if commit is not None and commit.signer and not event.via_note:
+        if commit is not None and commit.signer:
             proofs.append(Proof(SIGNED_COMMIT, commit.signer))
-        if event.commit in pushed and not event.via_note:
+        if event.commit in pushed:
             proofs.append(Proof(PUSHER, pushed[event.commit]))
-        proofs += [Proof(SIGNATURE, p) for p in event.claimed_ids if p in signed_by.get(id(event), set())]
+        if event.claimed_ids:
+            signed = signed_by.get(id(event), set())
+            proofs += [Proof(SIGNATURE, p) for p in event.claimed_ids if p in signed]
         event.proofs = proofs
+        if not event.claimed_ids:
+            event.claims = []
+            continue
         proven = {p.person for p in proofs}
         event.claims = [p for p in event.claimed_ids if p not in proven]
 
@@ -108,7 +117,46 @@ def _signature_evidence(
     """Approval event -> the named approvers whose signature in a record it brought is a new act
     of signing: a signature value whose first appearance in history is in a commit the approval
     brought. A value that was anywhere earlier (the version before, a direct commit on main, the
-    founding commit) may have been copied along with the bytes, and proves nothing."""
+    founding commit) may have been copied along with the bytes, and proves nothing.
+
+    The answer is a function of the history read (its commits, in order), of the approvals
+    asked about and of trust/ and people.yml: it is kept under a digest of all of them, so an
+    unchanged history is not judged again."""
+    if config is None:
+        return {}
+    from hoso.evidence import EvidenceCache
+    from hoso.rules.signatures import context_key_of
+
+    digest = hashlib.sha256()
+    for c in history:
+        digest.update(c.oid.encode() + b"\n")
+    for e in wanted:
+        digest.update(f"|{e.commit} {' '.join(e.claimed_ids)} {chr(0).join(e.paths)}".encode())
+    key, context = digest.hexdigest(), context_key_of(config)
+    cache = EvidenceCache(root)
+    try:
+        kept = cache.get(EVIDENCE, key, context)
+        if kept is None:
+            found = _judge_approvals(root, wanted, history, by_oid, config)
+            by_commit = {e.commit: sorted(found.get(id(e), set())) for e in wanted}
+            cache.put(EVIDENCE, key, context, {"signed": by_commit})
+            return found
+    finally:
+        cache.close()
+    signed = kept.get("signed", {})
+    return {id(e): set(signed.get(e.commit, [])) for e in wanted}
+
+
+EVIDENCE = "approval-evidence"  # cache kind: `_signature_evidence` for one history
+
+
+def _judge_approvals(
+    root: Path,
+    wanted: Sequence[Event],
+    history: Sequence[Commit],
+    by_oid: dict[str, Commit],
+    config: Config | None,
+) -> dict[int, set[str]]:
     pairs = {id(e): _merged_blobs(e, by_oid) for e in wanted}
     verdicts = _verdicts(root, {new for p in pairs.values() for _, new in p}, history, config)
     if not any(
@@ -186,8 +234,9 @@ def _signature_keys(root: Path, blobs: set[str]) -> dict[str, dict[tuple[int, ..
     source = BlobReader(root)
     cache = EvidenceCache(root)
     try:
+        held = cache.get_many("signature-values", sorted(blobs), "v1")  # one query per 500
         for oid in sorted(blobs):
-            cached = cache.get("signature-values", oid, "v1")
+            cached = held.get(oid)
             if cached is None:
                 with suppress(HosoError):
                     data = source.read(Entry("", "", oid, 0))
@@ -202,28 +251,37 @@ def _signature_keys(root: Path, blobs: set[str]) -> dict[str, dict[tuple[int, ..
     return found
 
 
+BRIEF = "approval-brief"  # cache kind: the part of a verdict an approval's evidence needs
+
+
 def _merged_blobs(event: Event, by_oid: dict[str, Commit]) -> list[tuple[str, str]]:
     """(version before, version after) of every record an approval merge brought."""
     commit = by_oid.get(event.commit)
     if commit is None:
         return []
+    paths = set(event.paths)
     return [
         (ch.old_oid, ch.new_oid)
         for ch in commit.changes
-        if is_record_area(ch.path) and ch.new_oid != ZERO_OID and ch.path in event.paths
+        if ch.path in paths and ch.new_oid != ZERO_OID and is_record_area(ch.path)
     ]
 
 
 def _verdicts(
     root: Path, blobs: set[str], history: Sequence[Commit], config: Config | None
 ) -> dict[str, dict[str, Any]]:
-    """blob id -> pdf verdict (cached by blob id; a file without /ByteRange has no signature)."""
+    """blob id -> what its verdict says of each signature: person, integrity, trust, byte range.
+
+    Kept as a brief next to the verdict, under the same key (blob id, trust and people.yml): a
+    trail of 10,000 approvals reads 10,000 briefs, not 10,000 whole verdicts. A file without
+    /ByteRange has no signature.
+    """
     if config is None or not blobs:
         return {}
     from hoso.evidence import EvidenceCache
     from hoso.repo import BlobReader, Entry
     from hoso.rules.base import Context, Subject
-    from hoso.rules.signatures import history_arrival, verdict_for
+    from hoso.rules.signatures import context_key, history_arrival, verdict_for
 
     paths: dict[str, str] = {}
     for c in history:
@@ -231,21 +289,33 @@ def _verdicts(
             paths.setdefault(ch.new_oid, ch.path)
     source = BlobReader(root)
     cache = EvidenceCache(root)
-    found: dict[str, dict[str, Any]] = {}
+    wanted = sorted(blobs)
     try:
         ctx = Context(config=config, source=source, cache=cache, arrival=history_arrival(root))
-        for oid in sorted(blobs):
+        key = context_key(ctx)
+        found = cache.get_many(BRIEF, wanted, key)  # one query per 500
+        signed = cache.get_many("signed", [oid for oid in wanted if oid not in found], "v1")
+        for oid in wanted:
+            if oid in found:
+                continue
             entry = Entry(paths.get(oid, ""), "100644", oid, 0)
-            cached = cache.get("signed", oid, "v1")
+            cached = signed.get(oid)
             if cached is not None and not cached.get("signed"):
                 continue  # known to hold no signature at all: nothing to verify
             with suppress(HosoError):
                 if cached is None:
-                    signed = b"/ByteRange" in source.read(entry)
-                    cache.put("signed", oid, "v1", {"signed": signed})
-                    if not signed:
+                    has = b"/ByteRange" in source.read(entry)
+                    cache.put("signed", oid, "v1", {"signed": has})
+                    if not has:
                         continue
-                found[oid] = verdict_for(Subject(entry), ctx)
+                verdict = verdict_for(Subject(entry), ctx)
+                found[oid] = {
+                    "signatures": [
+                        {k: s.get(k) for k in ("person", "integrity", "trusted", "byte_range")}
+                        for s in verdict.get("signatures", [])
+                    ]
+                }
+                cache.put(BRIEF, oid, key, found[oid])
     finally:
         source.close()
         cache.close()

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
 from hoso import trail
-from hoso.commands._common import err, out, out_json, repo_root
+from hoso.commands._common import err, out_json, repo_root
 from hoso.errors import ExitCode, UsageError
-from hoso.messages import t
+from hoso.messages import t, template
 from hoso.rules.history import DISPOSAL
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -33,8 +34,10 @@ def run(args: argparse.Namespace) -> int:
         out_json({"version": trail.JSON_VERSION, "events": [e.as_json() for e in events]})
     else:
         width = max(len(t(f"log.kind.{k}")) for k in trail.KINDS)
-        for e in events:
-            out(render(e, width))
+        labels = {k: t(f"log.kind.{k}").ljust(width) for k in trail.KINDS}
+        line = template("log.line")
+        # one write: thousands of events print in one go
+        sys.stdout.write("".join(render(e, labels, line) + "\n" for e in events))
         err(t("log.count", count=len(events)) if events else t("log.none"))
     return int(ExitCode.OK)
 
@@ -62,14 +65,16 @@ def repo_path(root: Path, raw: str) -> str:
     return "" if str(rel) == "." else rel.as_posix()
 
 
-def render(e: trail.Event, width: int) -> str:
+def render(e: trail.Event, labels: dict[str, str], line: str) -> str:
+    """One event as a line; `labels`: each kind's name, padded; `line`: the "log.line" template."""
     day = e.date[:16].replace("T", " ") + (" (UTC+7)" if e.date.endswith("+07:00") else "")
-    kind = t(f"log.kind.{e.kind}").ljust(width)
 
     def name(pid: str) -> str:
         return e.names.get(pid, pid)
 
-    line = t("log.line", date=day, kind=kind, who=name(e.author), paths=", ".join(e.paths))
+    text = line.format(date=day, kind=labels[e.kind], who=name(e.author), paths=", ".join(e.paths))
+    if not (e.reason or e.proofs or e.claims or e.kind == trail.XOA):
+        return text
     extra = []
     if e.reason:
         extra.append(t("log.reason", reason=e.reason))
@@ -80,4 +85,4 @@ def render(e: trail.Event, width: int) -> str:
         extra.append(t("log.evidence", items=shown))
     if e.claims:
         extra.append(t("log.claimed", people=", ".join(name(c) for c in e.claims)))
-    return line + "".join(" — " + x for x in extra)
+    return text + "".join(" — " + x for x in extra)

@@ -31,5 +31,11 @@ def t(key: str, /, **params: Any) -> str:
         return template + " " + repr(params)
 
 
+def template(key: str) -> str:
+    """The raw template of `key` in the current language, for a caller that fills it thousands
+    of times (`str.format` with the same placeholders as `t`)."""
+    return CATALOGS[lang()].get(key) or vi.MESSAGES.get(key) or key
+
+
 def has(key: str) -> bool:
     return key in vi.MESSAGES

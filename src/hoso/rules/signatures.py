@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoso.config.vocab import SIGNER_TOKENS, role_name
 from hoso.errors import ExitCode
@@ -22,26 +22,36 @@ from hoso.repo import Entry
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import CHO_DUYET, KHONG_HOP_LE, compute
 
+if TYPE_CHECKING:
+    from hoso.config.loader import Config
+
 
 def _trust_key(ctx: Context) -> str:
     key = ctx.memo.get("signature-trust")
     if key is None:
-        from hoso.pdf.verify import POLICY_VERSION
-        from hoso.trust import digest as trust_digest
-
-        key = f"examine-{POLICY_VERSION}:{trust_digest(ctx.config.snapshot)}"
-        ctx.memo["signature-trust"] = key
+        key = ctx.memo["signature-trust"] = trust_key_of(ctx.config)
     return str(key)
 
 
-def _context_key(ctx: Context) -> str:
+def trust_key_of(config: Config) -> str:
+    """The cache key of what the bytes and certificates say: the policy and trust/."""
+    from hoso.pdf.policy_version import POLICY_VERSION  # not the verifier: pyHanko stays unloaded
+    from hoso.trust import digest as trust_digest
+
+    return f"examine-{POLICY_VERSION}:{trust_digest(config.snapshot)}"
+
+
+def context_key(ctx: Context) -> str:
+    """The cache key of a whole verdict: the trust key and the digest of people.yml."""
     key = ctx.memo.get("signature-context")
     if key is None:
-        snapshot = ctx.config.snapshot
-        people_digest = hashlib.sha256(snapshot.read("people.yml") or b"").hexdigest()
-        key = f"{_trust_key(ctx)}:{people_digest}"
-        ctx.memo["signature-context"] = key
+        key = ctx.memo["signature-context"] = context_key_of(ctx.config, _trust_key(ctx))
     return str(key)
+
+
+def context_key_of(config: Config, trust_key: str | None = None) -> str:
+    people_digest = hashlib.sha256(config.snapshot.read("people.yml") or b"").hexdigest()
+    return f"{trust_key or trust_key_of(config)}:{people_digest}"
 
 
 def trust_roots(ctx: Context) -> list[Any]:
@@ -78,7 +88,7 @@ def verdict_for(subject: Subject, ctx: Context) -> dict[str, Any]:
     for one already there; the first judgement of a blob is the one kept.
     """
     entry = subject.entry
-    context = _context_key(ctx)
+    context = context_key(ctx)
     cached = ctx.cache.get("verify", entry.oid, context)
     if cached is not None:
         return cached
@@ -152,7 +162,7 @@ def _person_name(ctx: Context, person_id: str) -> str:
 
 def history_arrival(root: Path, rev: str = "HEAD") -> Callable[[Entry], Callable[[], datetime | None]]:
     """A `Context.arrival` for records already in history: when each blob first arrived, read
-    only when a verdict needs it (see `hoso.arrivals`: cached, read in steps)."""
+    only when a verdict needs it (see `hoso.blob_arrival`: cached, read in steps)."""
     lookup: list[Callable[[str], datetime | None]] = []
 
     def of(entry: Entry) -> Callable[[], datetime | None]:
@@ -194,7 +204,7 @@ def prefetch(subjects: Sequence[Subject], ctx: Context) -> None:
     wanted = {s.entry.oid: s.entry for s in subjects if s.entry.oid not in held}
     # one query per 500 blobs, loading nothing: a verdict already judged needs no examining
     oids = list(wanted)
-    done = ctx.cache.present("examine", oids, key) | ctx.cache.present("verify", oids, _context_key(ctx))
+    done = ctx.cache.present("examine", oids, key) | ctx.cache.present("verify", oids, context_key(ctx))
     missing = {oid: entry for oid, entry in wanted.items() if oid not in done}
     if len(missing) < pool.MIN_FILES:
         return

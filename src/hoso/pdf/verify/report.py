@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta, timezone
 from typing import Any
 
+from hoso.pdf.policy_version import POLICY_VERSION as POLICY_VERSION  # re-exported
+
 VN_TZ = timezone(timedelta(hours=7), "ICT")
-# A stored verdict depends on this: bump it whenever the policy changes.
-POLICY_VERSION = 2
 
 # ---- reason ids (stable: rules, caches and scripts act on them) ----------------------------
 # integrity: the bytes
