@@ -900,10 +900,13 @@ def test_index_json_validates_and_matches_the_commit(inspector: Built, public: B
         TAMPERED: "khong-hop-le",
         DAMAGED: "khong-hop-le",
     }
-    assert data["counts"][YEAR] == {
+    counts = data["counts"][YEAR]
+    assert {k: counts[k] for k in ("by_status", "confidential_hidden")} == {
         "by_status": {"da-duyet": 2, "cho-duyet": 3, "khong-hop-le": 2},
         "confidential_hidden": 0,
     }
+    # timeliness depends on the day of the build (tests/test_timeliness.py fixes it)
+    assert set(counts["timeliness"]) == {"dung-han", "tre-han", "chua-nop", "chua-den-han"}
     by_path = {r["path"]: r for r in data["records"]}
     approved = by_path[APPROVED]
     assert [s["person"] for s in approved["signers"]] == [GV, TO_TRUONG]
@@ -1168,7 +1171,7 @@ def test_serve_serves_the_built_site_on_loopback(inspector: Built) -> None:
             assert resp.read() == (inspector.out / "tep" / APPROVED).read_bytes()
         with opener.open(base + "index.json", timeout=30) as resp:
             assert resp.headers.get_content_type() == "application/json"
-            assert json.loads(resp.read())["schema_version"] == 1
+            assert json.loads(resp.read())["schema_version"] == 2
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl+C
         try:

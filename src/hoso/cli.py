@@ -241,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--audience", choices=("inspector", "public"), default="inspector", help=t("cli.site.audience")
     )
     a.add_argument("--out", metavar=t("cli.metavar-dir"), help=t("cli.site.out"))
+    a.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.site.today"))
     a = actions.add_parser("serve", help=t("cli.site.serve"), description=t("cli.site.serve"))
     a.add_argument(
         "--audience", choices=("inspector", "public"), default="inspector", help=t("cli.site.audience")
@@ -249,9 +250,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--host", default="127.0.0.1", help=t("cli.site.host"))
     a.add_argument("--port", type=int, default=8000, help=t("cli.site.port"))
     a.add_argument("--no-build", action="store_true", help=t("cli.site.no-build"))
+    a.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.site.today"))
 
     p = add("audit")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))
+
+    p = add("portal")
+    actions = p.add_subparsers(dest="action", required=True, metavar="build", parser_class=_Parser)
+    a = actions.add_parser("build", help=t("cli.portal.build"), description=t("cli.portal.build"))
+    a.add_argument("--schools", required=True, metavar=t("cli.metavar-file"), help=t("cli.portal.schools"))
+    a.add_argument("--out", metavar=t("cli.metavar-dir"), help=t("cli.portal.out"))
+    a.add_argument("--audience", choices=("inspector", "public"), help=t("cli.portal.audience"))
+    a.add_argument("--cache", metavar=t("cli.metavar-dir"), help=t("cli.portal.cache"))
     return parser
 
 
@@ -276,6 +286,7 @@ COMMANDS = {
     "audit": "hoso.commands.audit",
     "bundle": "hoso.commands.bundle",
     "site": "hoso.commands.site",
+    "portal": "hoso.commands.portal",
 }
 
 

@@ -164,6 +164,7 @@ def catalog_text(level: str, school_name: str | None) -> str:
     doc["version"] = 1
     doc["school"] = school["school"]
     doc["defaults"] = school["defaults"]
+    doc["calendar"] = school["calendar"]
     doc["record_types"] = kept
     buf = io.StringIO()
     yaml.dump(doc, buf)

@@ -10,6 +10,7 @@ import argparse
 import functools
 import http.server
 import socketserver
+from datetime import date
 from pathlib import Path
 
 from hoso.commands._common import err, repo_root
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("site.not-git", path=str(root))
     out = Path(args.out).resolve() if args.out else None
     if args.action == "build" or not args.no_build:
-        result = build(root, args.audience, out, on_wait=_waiting)
+        result = build(root, args.audience, out, today=_today(args.today), on_wait=_waiting)
         for warning in result.warnings:
             err(t("site.warning", message=warning))
         err(
@@ -47,6 +48,16 @@ def run(args: argparse.Namespace) -> int:
     if not (out / BUILD_INFO).is_file():
         raise NotFoundError("site.not-built", path=str(out))
     return serve(out, args.host, args.port)
+
+
+def _today(value: str | None) -> date | None:
+    """--today: the day deadlines are judged on (None: today in Việt Nam)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("site.bad-today", value=value) from None
 
 
 def _waiting(pid: str, seconds: float) -> None:

@@ -195,7 +195,7 @@ class ConfigCache:
 
 
 # the modules that make a model, its warnings and the cross-file checks
-_CODE = ("loader.py", "models.py", "semantic.py", "vocab.py", "cache.py")
+_CODE = ("loader.py", "models.py", "semantic.py", "vocab.py", "cache.py", "../calendar.py", "../deadlines.py")
 
 
 @functools.cache

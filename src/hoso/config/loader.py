@@ -358,6 +358,7 @@ _PYDANTIC_KEYS = {
 _PATTERN_HINTS = {
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "config.hint-slug",
     r"^\d{4}-\d{4}$": "config.hint-year",
+    r"^[0-9]{1,2}/[0-9]{1,2}$": "config.hint-day-month",
 }
 
 

@@ -12,11 +12,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hoso.config.vocab import Level, OwnerLevel, Period
+from hoso.config.vocab import DeadlineKind, Level, OwnerLevel, Period
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 YearStr = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+DayMonth = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}/[0-9]{1,2}$")]  # "05/09": dd/mm
 Fingerprint = Annotated[
     str, StringConstraints(pattern=r"^(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$")
 ]
@@ -54,6 +55,33 @@ class Defaults(_Model):
     self_approval: bool = False
 
 
+class Deadline(_Model):
+    """When a record is due, relative to the school calendar (hoso.deadlines computes the date)."""
+
+    kind: DeadlineKind
+    days: int | None = Field(default=None, ge=-120, le=366)  # offset after the anchor date
+    week: int | None = Field(default=None, ge=1, le=60)  # sau-khai-giang: before week N starts
+
+
+class CalendarYear(_Model):
+    """One school year's actual dates (the province's decision), overriding the defaults."""
+
+    year: YearStr
+    opening: date
+    hoc_ky_1_end: date
+    year_end: date
+
+
+class Calendar(_Model):
+    """The school calendar: defaults as day/month, per-year dates where the province set them."""
+
+    opening: DayMonth = "05/09"  # khai giảng
+    hoc_ky_1_end: DayMonth = "17/01"  # học kỳ I ends before 18/01
+    year_end: DayMonth = "30/05"  # the year ends before 31/5
+    weeks: int = Field(default=35, ge=1, le=53)  # teaching weeks (18 + 17)
+    years: list[CalendarYear] = []
+
+
 class RecordType(_Model):
     id: Slug
     name: Text
@@ -68,12 +96,14 @@ class RecordType(_Model):
     description: str | None = None
     pending_on_main: bool | None = None
     self_approval: bool | None = None
+    deadline: Deadline | None = None
 
 
 class Catalog(_Model):
     version: Literal[1] = 1
     school: School
     defaults: Defaults = Defaults()
+    calendar: Calendar = Calendar()
     record_types: list[RecordType] = Field(min_length=1)
 
     @cached_property

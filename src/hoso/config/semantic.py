@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hoso.config.models import Catalog, Locks, People
 from hoso.config.vocab import (
@@ -51,6 +51,8 @@ def check_semantics(
                         value=opt,
                         choices=", ".join(sorted(valid_signers)),
                     )
+
+    check_calendar(catalog, cat, err)
 
     # people: unique ids, roles, groups, dates, certificate owners
     _duplicates(ppl, "groups", [g.id for g in people.groups], err)
@@ -126,3 +128,89 @@ def _duplicates(doc: YamlDoc, section: str, ids: Iterable[str], err: object) -> 
         if ident in seen:
             err(doc, (section, i, "id"), "config.duplicate-id", value=ident)  # type: ignore[operator]
         seen.add(ident)
+
+
+def check_calendar(catalog: Catalog, cat: YamlDoc, err: Any) -> None:
+    """The `calendar` block and every record type's `deadline`: real dates, in order, inside the
+    school year; a deadline that falls inside its year and names a week the year has."""
+    from hoso.calendar import SchoolYear, day_month, ordered, school_year
+    from hoso.deadlines import AFTER_OPENING, BEFORE_WEEK, TERM_END, due
+    from hoso.records import year_span
+
+    spec = catalog.calendar
+    base = ("calendar",)
+    days_ok = True
+    for key in ("opening", "hoc_ky_1_end", "year_end"):
+        value = getattr(spec, key)
+        if day_month(value) is None:
+            err(cat, (*base, key), "config.calendar-day", field=f"calendar.{key}", value=value)
+            days_ok = False
+    reference = "2024-2025"  # the defaults are day/month: any year shows whether they are in order
+    years: list[SchoolYear] = []
+    if days_ok:
+        sy = school_year(reference, spec.model_copy(update={"years": []}))
+        if not ordered(sy):
+            err(
+                cat,
+                base,
+                "config.calendar-order",
+                **_dates(sy, spec.opening, spec.hoc_ky_1_end, spec.year_end),
+            )
+        else:
+            years.append(sy)
+    seen: set[str] = set()
+    for i, entry in enumerate(spec.years):
+        loc: tuple[str | int, ...] = (*base, "years", i)
+        m = YEAR_RE.match(entry.year)
+        if m is None or int(m.group(2)) != int(m.group(1)) + 1:
+            err(cat, (*loc, "year"), "config.hint-year", field="calendar.years.year", value=entry.year)
+            continue
+        if entry.year in seen:
+            err(cat, (*loc, "year"), "config.duplicate-id", value=entry.year)
+        seen.add(entry.year)
+        sy = SchoolYear(entry.year, entry.opening, entry.hoc_ky_1_end, entry.year_end, spec.weeks)
+        if not ordered(sy):
+            err(cat, loc, "config.calendar-order", **_dates(sy))
+        else:
+            years.append(sy)
+    for i, rt in enumerate(catalog.record_types):
+        rule = rt.deadline
+        if rule is None:
+            continue
+        loc = ("record_types", i, "deadline")
+        if rule.kind == AFTER_OPENING and (rule.days is None) == (rule.week is None):
+            err(cat, loc, "config.deadline-after-opening")
+            continue
+        if rule.week is not None and rule.kind != AFTER_OPENING:
+            err(cat, (*loc, "week"), "config.deadline-week-kind", kind=rule.kind)
+            continue
+        if rule.week is not None and rule.week > spec.weeks:
+            err(cat, (*loc, "week"), "config.deadline-week", value=rule.week, weeks=spec.weeks)
+            continue
+        for sy in years:
+            if rule.kind == TERM_END:
+                days = [due(rule, sy, hoc_ky=1), due(rule, sy, hoc_ky=2)]
+            elif rule.kind == BEFORE_WEEK:
+                days = [due(rule, sy, week=1), due(rule, sy, week=sy.weeks)]
+            else:
+                days = [due(rule, sy)]
+            start, stop = year_span(sy.year)
+            wrong = next((d for d in days if d is not None and not start <= d <= stop), None)
+            if wrong is not None:
+                where = (*loc, "days") if rule.days is not None else loc
+                err(
+                    cat,
+                    where,
+                    "config.deadline-outside-year",
+                    type=rt.id,
+                    date=wrong.strftime("%d/%m/%Y"),
+                    year=sy.year,
+                )
+                break
+
+
+def _dates(sy: Any, *given: str) -> dict[str, str]:
+    shown = [d.strftime("%d/%m/%Y") for d in (sy.opening, sy.hoc_ky_1_end, sy.end)]
+    if given:
+        shown = list(given)
+    return {"year": sy.year, "opening": shown[0], "hoc_ky_1_end": shown[1], "year_end": shown[2]}

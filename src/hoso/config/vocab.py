@@ -20,6 +20,11 @@ OWNER_DIRS: dict[str, str] = {"truong": "truong", "to": "to", "giao-vien": "gv"}
 Period = Literal["nam-hoc", "hoc-ky", "thang", "tuan"]
 PERIODS: tuple[str, ...] = ("nam-hoc", "hoc-ky", "thang", "tuan")
 
+# A record type's deadline (catalog.yml `deadline.kind`): days or weeks after the opening, the end
+# of each học kỳ (one record per học kỳ), the end of the year, before its teaching week starts.
+DeadlineKind = Literal["sau-khai-giang", "cuoi-hoc-ky", "cuoi-nam", "truoc-tuan"]
+DEADLINE_KINDS: tuple[str, ...] = ("sau-khai-giang", "cuoi-hoc-ky", "cuoi-nam", "truoc-tuan")
+
 # Roles a person can hold (people.yml). Display names live here because they are domain
 # vocabulary, not interface text; both languages are given.
 ROLE_NAMES: dict[str, tuple[str, str]] = {

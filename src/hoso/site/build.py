@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,7 @@ def build(
     *,
     rev: str = "HEAD",
     now: datetime | None = None,
+    today: date | None = None,
     on_wait: Callable[[str, float], None] | None = None,
     lock_timeout: float | None = None,
 ) -> BuildResult:
@@ -111,7 +112,7 @@ def build(
         # the swap replaces the whole folder: never a folder of someone's files (--out ~/Desktop)
         raise SiteBuildError("site.out-not-site", path=str(target))
     with build_lock(root, lock_timeout, on_wait):
-        site = collect(root, audience, rev)
+        site = collect(root, audience, rev, today=today)
         generated = pages.render(site)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         remove(tmp)

@@ -14,12 +14,15 @@ from typing import Any
 from hoso.site.model import Record, Site
 from hoso.site.search import record_url
 
-SCHEMA_VERSION = 1
+# 2: deadlines and timeliness (records[].timeliness, missing, counts[year].timeliness,
+# record_types[].deadline)
+SCHEMA_VERSION = 2
 SCHEMA_FILE = "index.schema.json"
 
 
 def build(site: Site) -> dict[str, Any]:
     school = site.config.catalog.school
+    timely = site.timeliness
     return {
         "$schema": SCHEMA_FILE,
         "schema_version": SCHEMA_VERSION,
@@ -48,6 +51,7 @@ def build(site: Site) -> dict[str, Any]:
                     "source": rt.retention.source,
                     "confirmed": rt.retention.confirmed,
                 },
+                "deadline": rt.deadline.model_dump(exclude_none=True) if rt.deadline else None,
             }
             for rt in site.types()
         ],
@@ -55,9 +59,12 @@ def build(site: Site) -> dict[str, Any]:
             year: {
                 "by_status": site.by_status(r for r in site.records if r.loc.year == year),
                 "confidential_hidden": sum(n for (y, _), n in site.hidden.items() if y == year),
+                "timeliness": timely.year_counts(year) if timely else None,
             }
-            for year in site.years
+            for year in sorted(set(site.years) | set(timely.years if timely else []), reverse=True)
         },
+        "today": timely.today.isoformat() if timely else None,
+        "missing": [slot.as_json() for slot in timely.missing] if timely else [],
         "confidential_counts": [
             {"year": year, "type": type_id, "count": count}
             for (year, type_id), count in sorted(site.hidden.items())
@@ -108,6 +115,7 @@ def _record(r: Record) -> dict[str, Any]:
             "source": r.rt.retention.source,
             "confirmed": r.rt.retention.confirmed,
         },
+        "timeliness": r.timeliness.as_json() if r.timeliness else None,
         "url": record_url(r),
         "download": r.file,
     }

@@ -20,21 +20,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hoso import titles
+from hoso import timeliness, titles
 from hoso.config import Config, load_config
 from hoso.config.models import Group, Person, RecordType
 from hoso.config.vocab import RETENTION_PERMANENT, SIGNER_GROUP_HEAD, SIGNER_OWNER, SIGNER_SEAL, role_name
+from hoso.deadlines import required_owners
 from hoso.errors import NotFoundError
 from hoso.evidence import EvidenceCache
 from hoso.messages import t
 from hoso.pdf.text import extract_text
-from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path, year_span
+from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path
 from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
 from hoso.retention import is_event, keep_until
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import history_arrival, prefetch, signer_label, verdict_for
 from hoso.site.history import HistoryItem, attach_history
 from hoso.status import CHO_DUYET, DA_DUYET, GROUP_HEAD_STAND_INS, KHONG_HOP_LE, compute
+from hoso.timeliness import Row, Timeliness
 
 INSPECTOR = "inspector"
 PUBLIC = "public"
@@ -87,6 +89,7 @@ class Record:
     retention: str = "nam"  # nam (years) | vinh-vien | su-kien
     pages: int | None = None
     text: str = ""
+    timeliness: Row | None = None  # deadline, first submission, approval (hoso.timeliness)
 
     @property
     def confidential(self) -> bool:
@@ -135,6 +138,7 @@ class Site:
     missing: list[Missing]
     invalid_paths: list[str]  # files under records/ that are not records (misplaced)
     years: list[str]
+    timeliness: Timeliness | None = None  # deadlines against history, as of a given day
 
     @property
     def school_name(self) -> str:
@@ -206,8 +210,9 @@ def owner_name(config: Config, level: str, owner_id: str | None) -> str:
     return person.name if person else owner_id
 
 
-def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
-    """The site model of commit `rev` of the repository at `root`."""
+def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD", *, today: date | None = None) -> Site:
+    """The site model of commit `rev` of the repository at `root`; `today` (default: the date in
+    Việt Nam now) decides what is missing or not yet due, and nothing else."""
     if not has_commits(root):
         raise NotFoundError("site.no-commit", path=str(root))
     commit, commit_date = (
@@ -224,6 +229,16 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
         source.close()
         cache.close()
     attach_history(root, records, config, withhold=audience == PUBLIC)
+    timely = timeliness.compute(
+        root,
+        commit,
+        config,
+        today=today or timeliness.today_in_vietnam(),
+        titles={r.path: r.title for r in records},
+        statuses={r.path: r.status for r in records},
+    )
+    for r in records:
+        r.timeliness = timely.by_path.get(r.path)
     hidden: dict[tuple[str, str], int] = {}
     if audience == PUBLIC:
         for r in records:
@@ -231,6 +246,8 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
                 key = (r.loc.year, r.loc.type_id)
                 hidden[key] = hidden.get(key, 0) + 1
         records = [r for r in records if not r.confidential]
+        shown = {r.path for r in records}
+        timely.rows = [row for row in timely.rows if row.path in shown]  # counts never reveal more
     years = sorted({r.loc.year for r in records} | {y for y, _ in hidden}, reverse=True)
     return Site(
         root=root,
@@ -243,6 +260,7 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD") -> Site:
         missing=_missing(config, records, hidden, years),
         invalid_paths=invalid,
         years=years,
+        timeliness=timely,
     )
 
 
@@ -383,20 +401,6 @@ def _texts(records: list[Record], source: BlobReader, cache: EvidenceCache, give
 # ---- what the catalog requires and the repository lacks -------------------------------------
 
 
-# Who must keep a teacher-level record: whoever teaches, and for the sổ chủ nhiệm only the
-# homeroom teachers (Điều lệ trường: "của giáo viên chủ nhiệm").
-TEACHING_ROLES = frozenset({"giao-vien", "gvcn", "to-truong", "to-pho"})
-REQUIRED_ROLES = {"so-chu-nhiem": frozenset({"gvcn"})}
-
-
-def _holders(config: Config, roles: frozenset[str], start: date, end: date) -> list[tuple[str | None, str]]:
-    return [
-        (p.id, p.name)
-        for p in config.people.people
-        if any(r.role in roles and r.active_during(start, end) for r in p.roles)
-    ]
-
-
 def _missing(
     config: Config, records: list[Record], hidden: dict[tuple[str, str], int], years: list[str]
 ) -> list[Missing]:
@@ -410,28 +414,12 @@ def _missing(
     level = config.catalog.school.level
     found: list[Missing] = []
     for year in years:
-        start, end = year_span(year)
-        groups = [
-            g
-            for g in config.people.groups
-            if g.kind == "chuyen-mon"
-            and (g.from_ is None or g.from_ <= end)
-            and (g.until is None or g.until >= start)
-        ]
-
         for rt in config.catalog.record_types:
             if rt.levels is not None and level not in rt.levels:
                 continue
             if (year, rt.id) in have_any:
                 continue  # confidential records exist: counted, not listed per owner
-            owners: list[tuple[str | None, str]]
-            if rt.owner == "truong":
-                owners = [(None, owner_name(config, "truong", None))]
-            elif rt.owner == "to":
-                owners = [(g.id, g.name) for g in groups]
-            else:
-                owners = _holders(config, REQUIRED_ROLES.get(rt.id, TEACHING_ROLES), start, end)
-            for owner_id, name in owners:
+            for owner_id, name in required_owners(config, rt, year):
                 if (year, rt.id, rt.owner, owner_id) not in have:
                     found.append(Missing(year, rt, rt.owner, owner_id, name))
     return found

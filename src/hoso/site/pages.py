@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from hoso.config.models import Retention
 from hoso.config.vocab import RETENTION_EVENTS, role_name
 from hoso.messages import has, lang, t
+from hoso.site import timeliness_pages as tp
 from hoso.site.model import (
     PUBLIC,
     STATUSES,
@@ -275,6 +276,7 @@ def _year(site: Site, year: str) -> str:
         else:
             link = rel(src, f"loai/{rt.id}.md#{year}")
             out.append(f"| [{md(rt.name)}]({link}) | {_counts_row(site, rs)} |")
+    out.extend(tp.year_section(site, year))
     return "\n".join(out) + "\n"
 
 
@@ -337,9 +339,11 @@ def _type(site: Site, type_id: str) -> str:
     for year in site.years:
         records = site.index.by_type_year.get((type_id, year), [])
         hidden = site.hidden.get((year, type_id), 0)
-        if not records and not hidden:
+        timely = tp.type_section(site, year, type_id)
+        if not records and not hidden and not timely:
             continue
         out.append(f"## {t('site.year-title', year=year)} {{ #{year} }}\n")
+        out.extend(timely)
         if hidden:
             out.append(t("site.hidden-count", count=hidden) + "\n")
             continue
@@ -398,9 +402,11 @@ def _group(site: Site, group_id: str) -> str:
     for year in site.years:
         own = site.index.owned(year, "to", group_id)
         theirs = [r for pid in sorted(ids) for r in site.index.owned(year, "giao-vien", pid)]
-        if not own and not theirs:
+        timely = tp.group_section(site, year, group_id, ids)
+        if not own and not theirs and not timely:
             continue
         out.append(f"\n## {t('site.year-title', year=year)}\n")
+        out.extend(timely)
         if own:
             out.append(f"### {t('site.group-records')}\n")
             out.extend(_record_table(src, own, with_owner=False))
@@ -442,9 +448,11 @@ def _person(site: Site, person_id: str) -> str:
     signed = site.index.signed.get(person_id, {})
     for year in site.years:
         own = site.index.owned(year, "giao-vien", person_id)
-        if not own and not signed.get(year):
+        timely = tp.owner_section(site, year, "giao-vien", person_id)
+        if not own and not signed.get(year) and not timely:
             continue
         out.append(f"\n## {t('site.year-title', year=year)}\n")
+        out.extend(timely)
         if own:
             out.extend(_record_table(src, own, with_owner=False))
             out.append("")
@@ -488,6 +496,7 @@ def _entry(site: Site, page: str, r: Record) -> str:
         (t("site.col.version"), f"<code>{esc(r.oid)}</code>"),
         (t("site.col.size"), esc(t("site.size", kb=f"{r.size / 1024:.1f}", pages=r.pages or "?"))),
         (t("site.col.retention"), esc(_keep_text(site, r, plain=True))),
+        *tp.entry_rows(r.timeliness),
     ]
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in meta)
     href = esc(rel(page, r.file))
@@ -699,6 +708,9 @@ table.hoso-sig-invalid caption::before, table.hoso-sig-untrusted caption::before
 .hoso-claim { color: var(--md-typeset-color); font-style: italic; }
 .hoso-claim::before { content: "⚠ "; }
 .hoso-evidence::before { content: "✓ "; }
+.hoso-timely { font-weight: 600; }
+.hoso-dung-han { color: #2e7d32; }
+.hoso-tre-han { color: #c62828; }
 ol.hoso-history { border-left: 3px solid var(--md-default-fg-color--lightest); padding-left: 1.2em; }
 .hoso-event-tu-choi { color: #c62828; }
 .hoso-event-duyet { color: #2e7d32; }

@@ -72,6 +72,19 @@
     });
   }
 
+  // Other sites' bundles searched with this one (the portal over many schools: each school's
+  // pagefind/ folder, relative to this page, with its own parts), from data-merge.
+  var others = JSON.parse(box.getAttribute("data-merge") || "[]").map(function (path) {
+    return new URL(path, location.href);
+  });
+
+  function mergeParts(pagefind, bundle, parts) {
+    return Promise.all(parts.map(function (part) {
+      var path = new URL(part.path, bundle).pathname;
+      return pagefind.mergeIndex(path, { language: part.language, ranking: ranking });
+    }));
+  }
+
   var engine = null;
   function load() {
     if (!engine) {
@@ -81,9 +94,13 @@
         return pagefind.options({ ranking: ranking }).then(function () {
           return pagefind.init();  // starts its worker: the engine and metadata load now
         }).then(function () {
-          return Promise.all(loaded[1].map(function (part) {
-            var path = new URL(part.path, bundle).pathname;
-            return pagefind.mergeIndex(path, { language: part.language, ranking: ranking });
+          return mergeParts(pagefind, bundle, loaded[1]);
+        }).then(function () {
+          return Promise.all(others.map(function (other) {
+            var path = other.origin === location.origin ? other.pathname : other.href;
+            return Promise.all([pagefind.mergeIndex(path, { ranking: ranking }), partsOf(other)]).then(function (got) {
+              return mergeParts(pagefind, other, got[1]);
+            });
           }));
         }).then(function () { return pagefind; });
       });
@@ -121,8 +138,9 @@
     return out;
   }
 
-  // What a result is, from where it leads (hoso.site.search: nguoi/, to/, loai/, ho-so/).
-  var KIND_FOLDERS = { nguoi: "person", to: "group", loai: "type" };
+  // What a result is, from where it leads (hoso.site.search: nguoi/, to/, loai/, ho-so/; a
+  // portal's truong/).
+  var KIND_FOLDERS = { nguoi: "person", to: "group", loai: "type", truong: "school" };
   function kindOf(url) {
     var path = new URL(url, location.href).pathname.split("/");
     return KIND_FOLDERS[path[path.length - 2]] || "record";

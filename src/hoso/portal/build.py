@@ -1,0 +1,395 @@
+"""`hoso portal build`: many schools' index.json → one store → the same templates and theme → one site.
+
+Steps, each proportional to what changed:
+1. every school of schools.yml is obtained (sources.py: a repository's site is reused or built,
+   a folder is read, an address fetched) and fingerprinted: a local index.json by its size, time
+   and inode, a fetched one by its SHA-256, each with its schools.yml overrides;
+2. a school whose fingerprint the store holds keeps its rows; another is parsed and its rows
+   replaced (store.py), one school in memory at a time;
+3. every school is checked (verify.py) and gets a state: đã xác minh, dữ liệu cũ, không xác minh
+   được, lỗi — shown on every page that shows its numbers, never silently dropped;
+4. pages (pages.py) are written for the overview and for each school whose page key changed; the
+   others are linked from the last portal (output.py); MkDocs renders them;
+5. each school's own site is linked in under `site/<slug>/` (a public portal takes only public
+   builds, and never a site holding a confidential record), the portal's own search index (one
+   document per school) is written, and the search page merges the schools' indexes;
+6. exports (CSV, XLSX), `build-info.json`, then the folder is swapped in: a failed build leaves
+   the last good portal in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hoso import __version__
+from hoso.errors import ExitCode, HosoError
+from hoso.messages import lang, t
+from hoso.portal import exports, output, pages, tables
+from hoso.portal.config import PortalConfig
+from hoso.portal.index import BadIndex, Index, parse
+from hoso.portal.sources import ERROR, OK, STALE, UNVERIFIED, URL, Got, Problem, obtain, read_raw
+from hoso.portal.store import STORE_VERSION, Store
+from hoso.portal.tables import School
+from hoso.portal.verify import check, worst
+from hoso.records import make_slug
+from hoso.site.publish import BUILD_INFO, not_a_site, remove, swap, write_json
+
+# Schools whose search indexes one query may merge: each costs its index metadata and a chunk of
+# each word (a few to tens of KiB), and a query should stay well under 2 MB (bench/bench_portal.py).
+MERGE_LIMIT = 40
+SITES = "site"  # schools' own sites inside the portal
+
+
+class PortalBuildError(HosoError):
+    exit_code = ExitCode.FAILED
+
+
+@dataclass
+class PortalResult:
+    out: Path
+    schools: list[School]
+    pages_built: int
+    pages_reused: int
+    parsed: int  # schools whose index.json was read this time
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[School]:
+        return [s for s in self.schools if s.state != OK]
+
+
+def default_cache(out: Path) -> Path:
+    return out.with_name(f".{out.name}.cache")
+
+
+def build(
+    config: PortalConfig, out: Path, cache: Path | None = None, *, now: datetime | None = None
+) -> PortalResult:
+    target = out.resolve()
+    if not_a_site(target):
+        raise PortalBuildError("portal.out-not-site", ExitCode.USAGE, path=str(target))
+    cache = (cache or default_cache(target)).resolve()
+    renderer = pages.Renderer(config.templates)
+    store = Store(cache / "portal.sqlite")
+    try:
+        gots = [obtain(s, config.audience, cache) for s in config.sources]
+        schools, parsed = _ingest(store, gots, config.audience)
+        for got, school in zip(gots, schools, strict=True):
+            _verify(store, got, school, config.audience)
+        store.keep_only(s.slug for s in schools)
+        return _write(config, renderer, store, gots, schools, target, parsed, now)
+    finally:
+        store.close()
+
+
+# ---- 1-3: obtain, ingest, verify -------------------------------------------------------------------
+
+
+def _overrides(got: Got) -> dict[str, str]:
+    e = got.source.entry
+    return {
+        k: v for k, v in (("name", e.name), ("code", e.code), ("level", e.level), ("commune", e.commune)) if v
+    }
+
+
+def _fingerprint(got: Got, audience: str) -> str | None:
+    if got.kind == URL:
+        if got.raw is None:
+            return None
+        ident = hashlib.sha256(got.raw).hexdigest()
+    elif got.index_stat:
+        ident = f"{got.site_dir}:{got.index_stat}"
+    else:
+        return None
+    extra = json.dumps([got.source.label, _overrides(got), audience, STORE_VERSION], ensure_ascii=False)
+    return hashlib.sha256((ident + extra).encode()).hexdigest()
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _ingest(store: Store, gots: list[Got], audience: str) -> tuple[list[School], int]:
+    taken: set[str] = set()
+    slugs: list[str | None] = []
+    prints = [_fingerprint(g, audience) if not g.problems or g.site_dir or g.raw else None for g in gots]
+    for got, fp in zip(gots, prints, strict=True):
+        kept = store.slug_of(fp) if fp else None
+        wanted = got.source.entry.id
+        slugs.append(kept if kept and (not wanted or kept == wanted) and kept not in taken else None)
+        if slugs[-1]:
+            taken.add(str(slugs[-1]))
+    schools: list[School] = []
+    parsed = 0
+    for got, fp, slug in zip(gots, prints, slugs, strict=True):
+        entry = got.source.entry
+        school = School(slug or "", got.source.position, got.source.label, entry.name or got.source.label)
+        if slug is None and fp is not None and got.kind:
+            index = _parse(got)
+            if index is not None:
+                parsed += 1
+                info = {**index.school, **_overrides(got)}
+                base = (
+                    entry.id
+                    or make_slug(info["code"])
+                    or make_slug(info["name"])
+                    or f"truong-{school.position}"
+                )
+                school.slug = slug = _unique(base[:60], taken)
+                drop = _confidential(got, index, audience)
+                if drop is not None:
+                    store.ingest(slug, fp, index, info, drop)
+                else:
+                    store.forget(slug)
+        if not school.slug:
+            school.slug = _unique(entry.id or f"truong-{school.position}", taken)
+            store.forget(school.slug)
+        row = store.school(school.slug) if slug else None
+        if row is not None and slug:
+            _fill(school, row)
+        schools.append(school)
+    return schools, parsed
+
+
+def _parse(got: Got) -> Index | None:
+    try:
+        return parse(read_raw(got))
+    except BadIndex as exc:
+        got.problems.append(Problem(ERROR, exc.key, exc.params))
+    except OSError as exc:
+        got.problems.append(
+            Problem(ERROR, "portal.index-unreadable", {"path": got.source.label, "error": str(exc)})
+        )
+    return None
+
+
+def _confidential(got: Got, index: Index, audience: str) -> set[str] | None:
+    """The record types to leave out of the store; None when nothing of the school may be shown."""
+    if audience != "public":
+        return set()
+    if index.audience != "public":  # an inspector build holds confidential titles and files
+        got.problems.append(Problem(ERROR, "portal.inspector-in-public", {}))
+        return None
+    secret = {tid for tid, (_, confidential) in index.types.items() if confidential}
+    if any(r.type in secret for r in index.records):
+        got.problems.append(Problem(UNVERIFIED, "portal.confidential-in-public", {}))
+    return secret
+
+
+def _fill(school: School, row: dict[str, Any]) -> None:
+    school.has_data = True
+    for key in ("name", "code", "level", "province", "commune", "authority", "audience"):
+        setattr(school, key, row[key] or "")
+    school.commit, school.commit_date = row["commit_id"], row["commit_date"]
+    school.schema_version = int(row["schema_version"])
+    school.has_missing, school.has_timeliness = bool(row["has_missing"]), bool(row["has_timeliness"])
+
+
+def _verify(store: Store, got: Got, school: School, audience: str) -> None:
+    problems = list(got.problems)
+    if school.has_data:
+        problems += check(got, school.commit, store, school.slug)
+    school.state = worst(problems, school.has_data)
+    school.problems = [(p.state, t(p.key, **p.params)) for p in problems]
+    if school.state in (ERROR, UNVERIFIED):
+        return  # its site is not published through the portal, its index not searched
+    if any(p.key == "portal.confidential-in-public" for p in problems):
+        return
+    if got.kind == URL and got.base_url:
+        school.site_href = got.base_url
+        school.search_bundle = got.base_url + "pagefind/"
+    elif got.site_dir is not None:
+        school.site_href = f"{SITES}/{school.slug}/"
+        if (got.site_dir / "pagefind" / "pagefind-entry.json").is_file():
+            school.search_bundle = f"{SITES}/{school.slug}/pagefind/"
+
+
+# ---- 4-6: pages, MkDocs, files, swap --------------------------------------------------------------
+
+
+def _write(
+    config: PortalConfig,
+    renderer: pages.Renderer,
+    store: Store,
+    gots: list[Got],
+    schools: list[School],
+    target: Path,
+    parsed: int,
+    now: datetime | None,
+) -> PortalResult:
+    title = config.title or t("portal.default-title")
+    portal = pages.Portal(title, config.authority or "", config.audience, schools, store.years(), {})
+    nav = pages.nav(portal)
+    base_key = json.dumps(
+        [__version__, lang(), config.audience, title, renderer.digest, nav, output.PORTAL_CSS],
+        ensure_ascii=False,
+    )
+    generated: dict[str, str] = dict(output.assets())
+    generated.update(pages.overview_pages(renderer, store, portal))
+    generated["tim-kiem.md"] = _search_page(renderer, portal)
+    keys: dict[str, str] = {}
+    reuse: list[str] = []
+    for school in schools:
+        keys[school.slug] = key = _page_key(base_key, store, school)
+        paths = [p.removesuffix(".md") + ".html" for p in pages.school_paths(store, school)]
+        if store.built_key(school.slug) == key and all((target / p).is_file() for p in paths):
+            reuse.extend(paths)
+        else:
+            generated.update(pages.school_pages(renderer, store, portal, school))
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    remove(tmp)
+    work = Path(tempfile.mkdtemp(prefix="hoso-portal-"))
+    try:
+        docs = work / "docs"
+        for rel, text in generated.items():
+            path = docs / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+        dates = [s.commit_date for s in schools if s.commit_date]
+        epoch = int(datetime.fromisoformat(max(dates)).timestamp()) if dates else 0
+        cfg = output.engine_config(docs, tmp, title, nav, output.footer(title, len(schools)))
+        warnings = output.run_mkdocs(work, cfg, epoch)
+        for rel in reuse:
+            output.link_file(target / rel, tmp / rel)
+        for got, school in zip(gots, schools, strict=True):
+            if got.site_dir is not None and school.site_href and school.site_href.startswith(SITES + "/"):
+                output.link_tree(got.site_dir, tmp / SITES / school.slug)
+        _search_index(portal, tmp)
+        for year in portal.years:
+            rows = tables.school_rows(store, schools, year)
+            exports.write(
+                tmp / "xuat", year, rows, tables.grouped(rows, "level"), tables.grouped(rows, "commune")
+            )
+        moment = (now or datetime.now(UTC)).replace(microsecond=0)
+        write_json(tmp / BUILD_INFO, _build_info(moment, config.audience, schools))
+        swap(tmp, target)
+    except OSError as exc:
+        remove(tmp)
+        raise PortalBuildError("portal.write-failed", path=str(target), error=str(exc)) from exc
+    except BaseException:
+        remove(tmp)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    store.set_built(keys)
+    built = sum(1 for p in generated if p.endswith(".md"))
+    return PortalResult(target, schools, built, len(reuse), parsed, warnings)
+
+
+def _page_key(base: str, store: Store, school: School) -> str:
+    facts = json.dumps([base, store.digest(school.slug), school.__dict__], ensure_ascii=False, default=str)
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+def _build_info(moment: datetime, audience: str, schools: list[School]) -> dict[str, Any]:
+    return {
+        "_comment": "built_at is the only time of the build itself",
+        "built_at": moment.isoformat(),
+        "generator": "hoso portal",
+        "audience": audience,
+        "schools": [
+            {"slug": s.slug, "name": s.name, "source": s.label, "state": s.state, "commit": s.commit or None}
+            for s in schools
+        ],
+    }
+
+
+def _search_index(portal: pages.Portal, out: Path) -> None:
+    from hoso.site.search import FILED_UNDER_WEIGHT, TEXT_WEIGHT, Document, write_index
+
+    docs = [
+        Document(
+            url=f"truong/{s.slug}.html",
+            title=s.name,
+            parts=(
+                (
+                    " ".join(x for x in (pages.level_name(s.level), s.commune, s.province) if x),
+                    FILED_UNDER_WEIGHT,
+                ),
+                (s.code, TEXT_WEIGHT),
+            ),
+            kind="school",
+            detail=" · ".join(x for x in (pages.level_name(s.level), s.commune) if x),
+        )
+        for s in portal.schools
+    ]
+    write_index(docs, out)
+
+
+def _search_page(renderer: pages.Renderer, portal: pages.Portal) -> str:
+    from hoso.site.search import KINDS, ranking_json
+
+    texts = {
+        "label": t("site.nav.search"),
+        "placeholder": t("portal.search-placeholder"),
+        "results": t("site.search-results", count="{count}", query="{query}"),
+        "none": t("site.search-none", query="{query}"),
+        "phrase": t("site.search-phrase", query="{query}"),
+        "words": t("site.search-words"),
+        "more": t("site.search-more"),
+        "kinds": {**{kind: t(key) for kind, key in KINDS.items()}, "school": t("portal.col.school")},
+        "statuses": {s: t("site.status." + s) for s in pages.STATUSES},
+    }
+    return renderer.render(
+        "search",
+        "tim-kiem.md",
+        portal=portal,
+        ranking=ranking_json(),
+        texts=json.dumps(texts, ensure_ascii=False, sort_keys=True),
+        scopes=json.dumps(_scopes(portal.schools), ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _scopes(schools: list[School]) -> dict[str, Any]:
+    """The search page's scopes: all schools when few, else each commune and level (split in
+    parts of at most MERGE_LIMIT), then each school."""
+    searchable = [s for s in schools if s.search_bundle]
+    scopes: list[dict[str, Any]] = []
+
+    def add(ident: str, label: str, members: list[School]) -> None:
+        chunks = max(1, math.ceil(len(members) / MERGE_LIMIT))
+        for k in range(chunks):
+            part = members[k * MERGE_LIMIT : (k + 1) * MERGE_LIMIT]
+            suffix = f" ({k + 1}/{chunks})" if chunks > 1 else ""
+            scopes.append(
+                {
+                    "id": ident + (f"-{k + 1}" if chunks > 1 else ""),
+                    "label": f"{label}{suffix} — {t('portal.scope-count', count=len(part))}",
+                    "bundles": [s.search_bundle for s in part],
+                }
+            )
+
+    if len(searchable) <= MERGE_LIMIT:
+        add("tat-ca", t("portal.scope-all"), searchable)
+    for commune in sorted({s.commune for s in searchable}):
+        add(
+            "xa-" + pages.commune_slug(commune),
+            commune or t("portal.unknown"),
+            [s for s in searchable if s.commune == commune],
+        )
+    for level in sorted({s.level for s in searchable}):
+        add(
+            "cap-" + (level or "khong-ro"),
+            pages.level_name(level),
+            [s for s in searchable if s.level == level],
+        )
+    if len(searchable) > MERGE_LIMIT:
+        for s in searchable:
+            add("truong-" + s.slug, s.name, [s])
+    return {"label": t("portal.scope-label"), "default": scopes[0]["id"] if scopes else "", "scopes": scopes}
+
+
+__all__ = ["STALE", "PortalResult", "build"]

@@ -1,0 +1,160 @@
+"""schools.yml: which schools a portal shows, read as bounded data.
+
+The file is written by a Phòng's or Sở's IT staff but names folders and addresses that others
+control, so it is read like a school's configuration (`hoso.config.loader.read_yaml`: a size cap,
+no tags, anchors or aliases, bounded depth and events) and validated with a declared schema; every
+problem names `schools.yml:<line>` and what to write. Nothing in it is code.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hoso.config.loader import ConfigIssue, read_capped, read_yaml, validate_model
+from hoso.config.vocab import Level
+from hoso.errors import ConfigError, ExitCode, HosoError
+
+SCHOOLS_FILE = "schools.yml"
+MAX_SCHOOLS = 5000  # a province has about 1,000 schools
+MAX_SAMPLE = 1000  # PDFs downloaded to check a published school site (per school and build)
+DEFAULT_SAMPLE = 20
+Audience = Literal["inspector", "public"]
+
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+Location = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+
+
+class PortalConfigError(HosoError):
+    exit_code = ExitCode.CONFIG
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class SchoolEntry(_Model):
+    path: Location | None = None
+    url: Location | None = None
+    id: Slug | None = None  # the school's folder in the portal (default: from its code)
+    site: Location | None = None  # a repository's built site, relative to it (default site/)
+    build: bool | None = None  # build a repository's site when it is missing or older than HEAD
+    verify_sample: int | None = Field(default=None, ge=0, le=MAX_SAMPLE)
+    # overrides of what the school's own catalog says
+    name: Line | None = None
+    code: Line | None = None
+    level: Level | None = None
+    commune: Line | None = None
+
+
+class SchoolsFile(_Model):
+    version: Literal[1] = 1
+    title: Line | None = None
+    authority: Line | None = None
+    audience: Audience = "inspector"
+    build: bool = True
+    verify_sample: int = Field(default=DEFAULT_SAMPLE, ge=0, le=MAX_SAMPLE)
+    templates: Location | None = None
+    schools: list[SchoolEntry] = Field(min_length=1, max_length=MAX_SCHOOLS)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One school as schools.yml names it, resolved: a folder on this machine or an address."""
+
+    position: int  # 1-based, in schools.yml
+    line: int
+    entry: SchoolEntry
+    path: Path | None
+    url: str | None
+    build: bool
+    verify_sample: int
+
+    @property
+    def label(self) -> str:
+        return str(self.entry.path or self.entry.url)
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    file: Path
+    title: str | None
+    authority: str | None
+    audience: str
+    templates: Path | None
+    sources: list[Source]
+    warnings: list[ConfigIssue]
+
+
+def load(file: Path, audience: str | None = None) -> PortalConfig:
+    """Read and validate schools.yml; raise ConfigError (line-numbered) or PortalConfigError."""
+    try:
+        raw = read_capped(file)
+    except FileNotFoundError as exc:
+        raise PortalConfigError("portal.no-schools-file", ExitCode.NOT_FOUND, path=str(file)) from exc
+    except OSError as exc:
+        raise PortalConfigError("portal.schools-unreadable", path=str(file), error=str(exc)) from exc
+    name = file.name
+    doc = read_yaml(raw, name)  # size, tags, anchors, depth: ConfigError with the line
+    model, issues = validate_model(doc, SchoolsFile)
+    errors = [i for i in issues if i.severity == "error"]
+    if model is None or errors:
+        raise ConfigError(errors or issues)
+    base = file.resolve().parent
+    sources: list[Source] = []
+    problems: list[ConfigIssue] = []
+    for i, entry in enumerate(model.schools):
+        line = doc.line_of(("schools", i))
+        if (entry.path is None) == (entry.url is None):
+            problems.append(ConfigIssue(name, line, "portal.path-or-url", {}))
+            continue
+        url = None
+        if entry.url is not None:
+            url = _check_url(entry.url)
+            if url is None:
+                problems.append(ConfigIssue(name, line, "portal.bad-url", {"value": entry.url[:80]}))
+                continue
+        path = (base / entry.path).resolve() if entry.path is not None else None
+        sample = entry.verify_sample if entry.verify_sample is not None else model.verify_sample
+        build = entry.build if entry.build is not None else model.build
+        sources.append(Source(i + 1, line, entry, path, url, build, sample))
+    seen: dict[str, int] = {}
+    for s in sources:
+        if s.entry.id:
+            if s.entry.id in seen:
+                problems.append(ConfigIssue(name, s.line, "portal.duplicate-id", {"value": s.entry.id}))
+            seen[s.entry.id] = s.line
+    if problems:
+        raise ConfigError(problems)
+    templates = (base / model.templates).resolve() if model.templates else None
+    if templates is not None and not templates.is_dir():
+        line = doc.line_of(("templates",))
+        raise ConfigError([ConfigIssue(name, line, "portal.templates-missing", {"path": str(templates)})])
+    warnings = [i for i in issues if i.severity == "warning"]
+    return PortalConfig(
+        file=file,
+        title=model.title,
+        authority=model.authority,
+        audience=audience or model.audience,
+        templates=templates,
+        sources=sources,
+        warnings=warnings,
+    )
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
+
+
+def _check_url(text: str) -> str | None:
+    """An http(s) address without credentials, normalised to end with "/" (the site's root)."""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _HOST.match(parts.netloc):
+        return None  # also refuses user:password@ (no "@" in the host pattern)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))

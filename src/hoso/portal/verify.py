@@ -1,0 +1,147 @@
+"""What the portal checks before it shows a school's numbers as the school's.
+
+- A repository: the index.json's `commit` must be the repository's HEAD (else "dữ liệu cũ"), and
+  every record's `blob` must be an object of the repository with the size index.json gives
+  (one `git cat-file --batch-check` for the whole school).
+- A site folder (a repository's built site too): every listed PDF must be a regular file whose
+  bytes hash to the record's git blob id. Hashes are remembered in the store by (path, size,
+  mtime, inode), so a rebuild hashes only files that changed; new files are hashed in a few
+  threads (hashlib releases the GIL).
+- A published site (`url:`): a sample of its PDFs (schools.yml `verify_sample`, default 20,
+  chosen by blob id so every build checks the same ones) is downloaded, each within its declared
+  size, and hashed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from hoso.errors import HosoError
+from hoso.portal.fetch import FetchError, fetch
+from hoso.portal.sources import REPO, STALE, UNVERIFIED, URL, Got, Problem
+from hoso.portal.store import Store
+from hoso.repo import BlobReader, hash_blob
+
+WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2))
+EXAMPLES = 3  # files named in a problem; the count says how many more
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def check(got: Got, commit: str, store: Store, slug: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if got.kind == REPO and got.repo is not None:
+        if commit != got.head:
+            problems.append(
+                Problem(STALE, "portal.stale", {"commit": commit[:10], "head": (got.head or "")[:10]})
+            )
+        problems += _blobs(got.repo, store, slug)
+    if got.site_dir is not None:
+        problems += _files(got.site_dir, store, slug)
+    elif got.kind == URL and got.base_url is not None:
+        problems += _sample(got.base_url, store, slug, got.source.verify_sample)
+    return problems
+
+
+def _bad(key: str, paths: list[str], checked: int) -> Problem:
+    shown = ", ".join(paths[:EXAMPLES]) + (f" (+{len(paths) - EXAMPLES})" if len(paths) > EXAMPLES else "")
+    return Problem(UNVERIFIED, key, {"count": len(paths), "checked": checked, "paths": shown})
+
+
+def _blobs(root: Path, store: Store, slug: str) -> list[Problem]:
+    rows = list(store.blobs_of(slug))
+    reader = BlobReader(root)
+    try:
+        sizes = reader.sizes(sorted({oid for oid, _, _ in rows}))
+    except HosoError as exc:
+        return [Problem(UNVERIFIED, "portal.repo-unreadable", {"path": str(root), "error": exc.render()})]
+    finally:
+        reader.close()
+    bad = [path for oid, size, path in rows if sizes.get(oid) != size]
+    return [_bad("portal.blob-missing", bad, len(rows))] if bad else []
+
+
+def _file_blob(path: Path, size: int, oid: str) -> tuple[str, tuple[int, int, int] | None]:
+    """(blob id or "", (size, mtime_ns, inode)) of a regular file, never following a symlink."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return "", None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return "", None
+        if info.st_size != size:
+            return "size", (info.st_size, info.st_mtime_ns, info.st_ino)
+        return hash_blob(fh, size, sha256=len(oid) != 40), (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _files(site: Path, store: Store, slug: str) -> list[Problem]:
+    rows = list(store.files_of(slug))
+    todo: list[tuple[Path, str, int, str]] = []
+    bad: list[str] = []
+    for download, oid, size, rec in rows:
+        path = site / download.split("#", 1)[0]
+        try:
+            info = os.lstat(path)
+        except OSError:
+            bad.append(rec)
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            bad.append(rec)
+            continue
+        known = store.known_hash(str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+        if known is None:
+            todo.append((path, oid, size, rec))
+        elif known != oid:
+            bad.append(rec)
+    learned: list[tuple[str, int, int, int, str]] = []
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = pool.map(lambda item: _file_blob(item[0], item[2], item[1]), todo)
+        for (path, oid, _, rec), (blob, seen) in zip(todo, results, strict=True):
+            if seen is not None and blob not in ("", "size"):
+                learned.append((str(path), seen[0], seen[1], seen[2], blob))
+            if blob != oid:
+                bad.append(rec)
+    if learned:
+        store.remember_hashes(learned)
+    return [_bad("portal.file-mismatch", sorted(bad), len(rows))] if bad else []
+
+
+def _sample(base: str, store: Store, slug: str, count: int) -> list[Problem]:
+    rows = sorted(store.files_of(slug), key=lambda row: row[1])[:count]
+    if not rows:
+        return []
+
+    def one(row: tuple[str, str, int, str]) -> bool:
+        download, oid, size, _ = row
+        try:
+            data = fetch(base + download.split("#", 1)[0], size)
+        except FetchError:
+            return False
+        from hoso.repo import blob_id
+
+        return len(data) == size and (blob_id(data) if len(oid) == 40 else _sha256_blob(data)) == oid
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = list(pool.map(one, rows))
+    bad = [row[3] for row, good in zip(rows, results, strict=True) if not good]
+    return [_bad("portal.file-mismatch", bad, len(rows))] if bad else []
+
+
+def _sha256_blob(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def worst(problems: Iterable[Problem], has_data: bool) -> str:
+    from hoso.portal.sources import ERROR, OK, STATES
+
+    states = [p.state for p in problems]
+    if not has_data:
+        return ERROR
+    return max(states, key=STATES.index) if states else OK
