@@ -32,7 +32,18 @@ UNDER = "records/"
 def _walk(root: Path, rev: str, exclude: str | None) -> Iterator[tuple[str, datetime]]:
     """(blob, committer date) for every add or modification under records/ in `rev`'s history
     (without `exclude`'s): one `git log`."""
-    args = ["log", "--format=%x00%cI", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM", rev]
+    # --full-history: without it git skips a side branch whose merge kept the first parent's
+    # tree, and the answer would depend on which commit filled the cache first
+    args = [
+        "log",
+        "--full-history",
+        "--format=%x00%cI",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--diff-filter=AM",
+        rev,
+    ]
     if exclude:
         args.append("^" + exclude)
     raw = run_git(root, [*args, "--", UNDER]).decode("utf-8", "replace")
@@ -79,6 +90,18 @@ def _has_object(root: Path, oid: str) -> bool:
     return _git_ok(root, ["cat-file", "-e", oid]).returncode == 0
 
 
+def _when(row: dict[str, object] | None) -> datetime | None:
+    """The arrival a row holds, or None (no row, or a damaged one)."""
+    value = row.get("t") if row else None
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else None
+
+
 class Arrivals:
     """Arrivals in `rev`'s history, looked up blob by blob; the history is read once, and
     only for a blob git holds (a file from outside the repository never arrived)."""
@@ -101,7 +124,10 @@ class Arrivals:
         else:
             assert self._cache is not None
             row = self._cache.get(KIND, oid, UNDER)
-            when = datetime.fromisoformat(row["t"]) if row else None
+            when = _when(row)
+            if row is not None and when is None:  # a damaged row: read the history itself
+                self._all = blob_arrivals(self._root, self._rev)
+                when = self._all.get(oid)
         self._seen[oid] = when
         return when
 
@@ -118,7 +144,11 @@ class Arrivals:
             self._all = blob_arrivals(self._root, tip)
             return
         row = cache.get(TIP, "tip", UNDER)
-        base = str(row["commit"]) if row else None
+        base = row.get("commit") if row else None
+        if not (
+            isinstance(base, str) and len(base) in (40, 64) and all(c in "0123456789abcdef" for c in base)
+        ):
+            base = None  # no tip, or a damaged one: start again
         if base == tip:
             return
         if base is not None and _is_ancestor(self._root, base, tip):
@@ -136,7 +166,8 @@ class Arrivals:
                 new[oid] = when
         if base is not None and new:
             for oid, row in cache.get_many(KIND, list(new), UNDER).items():
-                if datetime.fromisoformat(row["t"]) <= new[oid]:
+                old = _when(row)
+                if old is not None and old <= new[oid]:
                     del new[oid]
         # the arrivals and the tip they cover are written in one transaction
         cache.put_many(

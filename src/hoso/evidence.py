@@ -59,7 +59,7 @@ class EvidenceCache:
             ).fetchone()
         except sqlite3.Error:
             return None
-        return json.loads(row[0]) if row else None
+        return _decode(row[0]) if row else None
 
     def present(self, kind: str, oids: Sequence[str], context: str) -> set[str]:
         """Which of `oids` have evidence of `kind` under `context` (a query per 500, no load)."""
@@ -104,7 +104,10 @@ class EvidenceCache:
                 ).fetchall()
             except sqlite3.Error:
                 return {}
-            found.update((str(oid), json.loads(data)) for oid, data in rows)
+            for oid, data in rows:
+                decoded = _decode(data)
+                if decoded is not None:
+                    found[str(oid)] = decoded
         return found
 
     def put_many(self, rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> None:
@@ -131,6 +134,16 @@ class EvidenceCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _decode(data: Any) -> dict[str, Any] | None:
+    """A row's data, or None when it is not a JSON object: a damaged row is no answer, and the
+    fact is computed again."""
+    try:
+        value = json.loads(data)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _open(folder: Path) -> sqlite3.Connection | None:

@@ -25,17 +25,10 @@ from typing import Any
 
 from hoso.errors import ExitCode, GitError
 from hoso.evidence import EvidenceCache
-from hoso.repo import Change, Commit, git_env, read_notes, run_git
+from hoso.repo import Change, Commit, author_and_message, git_env, read_notes, read_objects, run_git
 
 COMMIT, SIGNER = "commit", "commit-signer"
 _VERSION = "1"
-
-
-def _text(value: str) -> str:
-    """Free text decoded with surrogateescape, as `decode("utf-8", "replace")` would give it."""
-    if value.isascii():
-        return value
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def stream_git(
@@ -110,14 +103,15 @@ def log_commits(
 ) -> list[Commit]:
     """The commits `selection` names (git log arguments), oldest first (topological), or in the
     order given on stdin with `walk=False` (`--no-walk=unsorted --stdin`)."""
-    # Author names and messages may hold any byte, so every field is framed by a marker made of
-    # random bytes for this call: no text typed in advance can contain it, so none can pass for
-    # another commit's fields or changes.
+    # Only what nobody types goes through `git log` (ids, parents, dates, changes, the signature
+    # check, whose principals are our own person ids), framed by a marker random for this call.
+    # Author names and messages are read from the raw commit objects, byte for byte, exactly as
+    # the server's checks read them (`git log` would re-encode them and stop at a NUL).
     mark = "\x1e" + secrets.token_hex(12)
     start, fence, end = mark + "S", mark + "F", mark + "E"
-    fields = ["%H", "%P", "%cI", "%an", "%ae", "%B"]
+    fields = ["%H", "%P", "%cI"]
     if signers:
-        fields[3:3] = ["%G?", "%GS"]
+        fields += ["%G?", "%GS"]
     fmt = (
         start.replace("\x1e", "%x1e")
         + fence.replace("\x1e", "%x1e").join(fields)
@@ -129,33 +123,34 @@ def log_commits(
     order = ["--reverse", "--topo-order"] if walk else ["--no-walk=unsorted", "--stdin"]
     merges = "--diff-merges=" + ("first-parent" if merge_changes else "off")
     args = [
-        *config, "-c", "i18n.logOutputEncoding=UTF-8", "log", *order, f"--format={fmt}",
+        *config, "log", *order, f"--format={fmt}",
         "--raw", "-z", "--no-renames", "--no-abbrev", "--root", merges,
     ]  # fmt: skip
+    # with the ids known in advance, the commit objects are read while git log runs
+    known = [line for line in input_bytes.decode().split("\n") if line] if not walk else []
+    objects: dict[str, bytes] = {}
+    reader = threading.Thread(target=lambda: objects.update(read_objects(root, known))) if known else None
+    if reader is not None:
+        reader.start()
     found: list[Commit] = []
-    for chunk in stream_git(root, [*args, *selection], start.encode(), input_bytes):
-        # one decode per commit: a marker is ASCII, and no invalid byte can swallow one
-        head, _, rest = chunk.decode("utf-8", "surrogateescape").partition(end)
-        parts = head.split(fence)
-        if len(parts) != len(fields):
-            raise GitError("git.failed", command="git log", detail="unexpected output")
-        signer = None
-        if signers:
-            signer = parts[4].strip() or None if parts[3] == "G" else None
-        author, email, message = (_text(p) for p in parts[-3:])
-        found.append(
-            Commit(
-                parts[0],
-                parts[1].split(),
-                parts[2],
-                author,
-                message.rstrip("\n"),
-                _changes(rest),
-                email,
-                "",
-                signer,
-            )
-        )
+    try:
+        for chunk in stream_git(root, [*args, *selection], start.encode(), input_bytes):
+            head, _, rest = chunk.decode("utf-8", "surrogateescape").partition(end)
+            parts = head.split(fence)
+            if len(parts) != len(fields):
+                raise GitError("git.failed", command="git log", detail="unexpected output")
+            signer = None
+            if signers:
+                signer = parts[4].strip() or None if parts[3] == "G" else None
+            found.append(Commit(parts[0], parts[1].split(), parts[2], "", "", _changes(rest), "", "", signer))
+    finally:
+        if reader is not None:
+            reader.join()
+    missing = [c.oid for c in found if c.oid not in objects]
+    if missing:
+        objects.update(read_objects(root, missing))
+    for c in found:
+        c.author, c.email, c.message = author_and_message(objects.get(c.oid, b""))
     return found
 
 
@@ -187,17 +182,31 @@ def cached_commits(
     notes: bool = False,
     signers: Path | None = None,
 ) -> list[Commit]:
-    """`repo.commits`, with what an earlier reading parsed taken from `cache`."""
+    """`repo.commits`, with what an earlier reading parsed taken from `cache`.
+
+    A commit id fixes the commit's parents, except where git is told otherwise (a shallow
+    clone's boundary, grafts): the parents git gives now are compared with the row's, and a row
+    that differs, or that does not read back whole, is read from git again.
+    """
     from hoso.repo import commits
 
     if not cache.usable:
         return commits(root, revs, since=since, merge_changes=merge_changes, notes=notes, signers=signers)
     selection = [*([f"--since={since}"] if since else []), *revs]
-    order = run_git(root, ["rev-list", "--reverse", "--topo-order", *selection]).decode().split()
+    listing = run_git(root, ["rev-list", "--reverse", "--topo-order", "--parents", *selection]).decode()
+    graph = [line.split() for line in listing.splitlines() if line]
+    order = [ids[0] for ids in graph]
     context = _VERSION + ("m" if merge_changes else "")
-    held = cache.get_many(COMMIT, order, context)
+    held: dict[str, Commit] = {}
+    for oid, row in cache.get_many(COMMIT, order, context).items():
+        commit = _from_row(oid, row)
+        if commit is not None:
+            held[oid] = commit
+    for ids in graph:
+        kept = held.get(ids[0])
+        if kept is not None and kept.parents != ids[1:]:
+            del held[ids[0]]
     missing = [oid for oid in order if oid not in held]
-    fresh: dict[str, Commit] = {}
     if missing:
         read = log_commits(
             root,
@@ -206,13 +215,9 @@ def cached_commits(
             input_bytes="".join(o + "\n" for o in missing).encode(),
             walk=False,
         )
-        fresh = {c.oid: c for c in read}
+        held.update((c.oid, c) for c in read)
         cache.put_many([(COMMIT, c.oid, context, _as_row(c)) for c in read])
-    found = [
-        fresh[oid] if oid in fresh else _from_row(oid, held[oid])
-        for oid in order
-        if oid in fresh or oid in held
-    ]
+    found = [held[oid] for oid in order if oid in held]
     if signers:
         _sign(root, found, signers, cache)
     if notes:
@@ -223,9 +228,16 @@ def cached_commits(
 
 
 def _sign(root: Path, found: list[Commit], signers: Path, cache: EvidenceCache) -> None:
-    """Each commit's good signer under `signers`, kept by commit id and the file's digest."""
+    """Each commit's good signer under `signers`, kept by commit id and the file's digest.
+
+    Only a definite answer is kept: a good signature (G) and no signature (N). Anything else
+    (a check that failed, an unknown key) is asked again next time."""
     digest = hashlib.sha256(signers.read_bytes()).hexdigest()
-    held = cache.get_many(SIGNER, [c.oid for c in found], digest)
+    held = {
+        oid: row
+        for oid, row in cache.get_many(SIGNER, [c.oid for c in found], digest).items()
+        if isinstance(row.get("s"), str)
+    }
     missing = [c.oid for c in found if c.oid not in held]
     if missing:
         config = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}"]
@@ -237,9 +249,11 @@ def _sign(root: Path, found: list[Commit], signers: Path, cache: EvidenceCache) 
         rows: list[tuple[str, str, str, dict[str, Any]]] = []
         for record in raw.split("\x1e"):
             parts = record.strip("\n").split("\x1f")
-            if len(parts) == 3:
-                principal = parts[2].strip() if parts[1] == "G" else ""
-                held[parts[0]] = {"s": principal}
+            if len(parts) != 3:
+                continue
+            principal = parts[2].strip() if parts[1] == "G" else ""
+            held[parts[0]] = {"s": principal}
+            if parts[1] in ("G", "N"):
                 rows.append((SIGNER, parts[0], digest, {"s": principal}))
         cache.put_many(rows)
     for c in found:
@@ -257,6 +271,20 @@ def _as_row(c: Commit) -> dict[str, Any]:
     }
 
 
-def _from_row(oid: str, row: dict[str, Any]) -> Commit:
-    changes = [Change(*ch) for ch in row["c"]]
-    return Commit(oid, row["p"], row["d"], row["a"], row["m"], changes, row["e"])
+def _from_row(oid: str, row: dict[str, Any]) -> Commit | None:
+    """The commit a row holds, or None when the row is not what `_as_row` writes (damaged)."""
+    try:
+        parents, texts = row["p"], (row["d"], row["a"], row["m"], row["e"])
+        changes = [Change(*ch) for ch in row["c"]]
+    except (KeyError, TypeError):
+        return None
+    if not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
+        return None
+    if not all(isinstance(v, str) for v in texts) or not all(
+        isinstance(v, str)
+        for ch in changes
+        for v in (ch.status, ch.path, ch.old_oid, ch.new_oid, ch.old_mode, ch.new_mode)
+    ):
+        return None
+    date, author, message, email = texts
+    return Commit(oid, parents, date, author, message, changes, email)

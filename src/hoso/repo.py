@@ -519,7 +519,7 @@ def read_objects(root: Path, oids: Sequence[str]) -> dict[str, bytes]:
     return found
 
 
-def _author_and_message(raw: bytes) -> tuple[str, str, str]:
+def author_and_message(raw: bytes) -> tuple[str, str, str]:
     """(author name, author email, message) of a raw commit object."""
     head, _, body = raw.partition(b"\n\n")
     name = email = ""
@@ -838,7 +838,7 @@ def messages(root: Path, revs: Sequence[str]) -> list[str]:
     `commits` does: a message may hold any byte, so none is used as a separator."""
     oids = run_git(root, ["rev-list", *revs]).decode().split()
     raw = read_objects(root, oids)
-    return [_author_and_message(raw[oid])[2] for oid in oids if oid in raw]
+    return [author_and_message(raw[oid])[2] for oid in oids if oid in raw]
 
 
 def config_values(root: Path, key: str) -> list[str]:

@@ -136,8 +136,8 @@ class Directory:
             # a git author name is free text: it names only someone people.yml gives no e-mail
             named = self.by_name.get(_fold(name))
             found = named if named is not None and named not in self.with_email else None
-        if found is None and name in self.ids:
-            found = name
+        if found is None and name in self.ids and name not in self.with_email:
+            found = name  # a person id typed as the author name: only for someone without e-mail
         return found
 
 
@@ -328,17 +328,14 @@ def events(root: Path, query: Query) -> list[Event]:
         revs = list(_ALL_REFS)
     elif has_commits(root):
         revs = ["HEAD"]
-    # git reads a bare date as that day at the *current* time of day, in the machine's zone: ask
-    # with an explicit midnight two days early (any zone, any hour), then filter exactly here
-    since = f"{(query.since - timedelta(days=2)).isoformat()} 00:00:00 +0000" if query.since else None
+    # `--since` filters the events, not the history read: what an event means (a resubmission,
+    # an approver's signature new in the approval) depends on what came before the window
     config = load_config_or_none(root)
     cache = EvidenceCache(root)
     try:
         with allowed_signers_file(config.people.people if config else []) as signers:
             history = (
-                cached_commits(
-                    root, revs, cache, since=since, merge_changes=True, notes=True, signers=signers
-                )
+                cached_commits(root, revs, cache, merge_changes=True, notes=True, signers=signers)
                 if revs
                 else []
             )

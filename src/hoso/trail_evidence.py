@@ -16,6 +16,7 @@ one `git log` of the push log and one `cat-file --batch` for the records to veri
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -130,8 +131,8 @@ def _signature_evidence(
     digest = hashlib.sha256()
     for c in history:
         digest.update(c.oid.encode() + b"\n")
-    for e in wanted:
-        digest.update(f"|{e.commit} {' '.join(e.claimed_ids)} {chr(0).join(e.paths)}".encode())
+    # JSON: trailer text may hold any character, and no two different lists encode the same
+    digest.update(json.dumps([[e.commit, e.claimed_ids, e.paths] for e in wanted]).encode())
     key, context = digest.hexdigest(), context_key_of(config)
     cache = EvidenceCache(root)
     try:
