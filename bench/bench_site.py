@@ -313,12 +313,13 @@ class Server:
 
 
 def _kind(url: str) -> str:
+    """What a request fetched; search in parts keeps each part's index under `pagefind/pN/`."""
     path = url.split("?")[0]
-    if "/pagefind/index/" in path:
+    if "/index/" in path and "/pagefind" in path:
         return "index"
-    if "/pagefind/fragment/" in path:
+    if "/fragment/" in path and "/pagefind" in path:
         return "fragment"
-    if "/pagefind/" in path:
+    if "/pagefind" in path:
         return "engine"
     return "page"
 
@@ -394,7 +395,7 @@ def search_once(browser: Any, url: str, query: str) -> dict[str, Any]:
         page.wait_for_selector(SEARCH_INPUT, state="visible")
         page.evaluate(WATCH, SEARCH_INPUT)
         loaded = len(responses)
-        page.fill(SEARCH_INPUT, query)  # focus (Pagefind UI then loads its engine) + the whole query
+        page.fill(SEARCH_INPUT, query)  # the whole query at once (the engine came with the page)
         page.wait_for_function("window.__bench.first !== null", timeout=60_000)
         at_first = len(responses)
         bench = page.evaluate("window.__bench")

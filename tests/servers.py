@@ -1,6 +1,9 @@
 """One helper for the tests that need a git server: a bare repository holding the demo school,
 hoso's hooks installed by the real `hoso install-server-hook`, clones that push for real.
 
+Also the reusable Caddy of docs/deploy.md (`caddy_server`): Debian's caddy on a free loopback
+port with its own HOME and XDG folders, started and stopped around a test.
+
 Test files: the demo school's catalog.yml, people.yml, trust/ and records/ (signed with the demo
 PKI, scripts/demo_pki/, passphrase "demo"), copied into a new repository; signatures made at
 test time with the same demo keys through `hoso sign`.
@@ -10,8 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -125,3 +132,113 @@ def add_to_person(people_yml: Path, person: str, lines: str) -> None:
     marker = f"  - id: {person}\n"
     at = text.index(marker) + len(marker)
     people_yml.write_text(text[:at] + lines + text[at:], encoding="utf-8")
+
+
+# ---- Caddy (docs/deploy.md) -----------------------------------------------------------------------
+
+CADDY_GLOBAL_OPTIONS = (
+    "# added by the tests: no admin endpoint (shared port 2019), plain http on loopback\n"
+    "{\n\tadmin off\n\tauto_https off\n}\n\n"
+)
+
+
+def require_caddy() -> str:
+    """The `caddy` executable; fail under CI=true (.ci/run installs Debian's caddy), skip elsewhere."""
+    import pytest
+
+    found = shutil.which("caddy")
+    if found is None:
+        message = "caddy not found (apt-get install caddy)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} — required in CI (.ci/run installs it)", pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+def caddy_hash(password: str) -> str:
+    """A bcrypt hash made by `caddy hash-password`, as docs/deploy.md tells a school to make it."""
+    proc = subprocess.run(
+        [require_caddy(), "hash-password", "--plaintext", password],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return proc.stdout.strip()
+
+
+@dataclass
+class Caddy:
+    url: str  # http://127.0.0.1:<port>
+    port: int
+    log: Path  # caddy's stderr: its own messages and the access log of the template
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def caddy_server(caddyfile: str, where: Path, env: Mapping[str, str] | None = None) -> Iterator[Caddy]:
+    """`caddy run` on a free 127.0.0.1 port with `caddyfile` (written to where/Caddyfile, so its
+    relative imports resolve there), HOME and XDG dirs under `where`; waits until it answers and
+    stops it on exit. `env` reaches the Caddyfile's {$VAR} placeholders, "{port}" in a value
+    replaced by the port (Caddy does not expand a placeholder inside another)."""
+    caddy = require_caddy()
+    where.mkdir(parents=True, exist_ok=True)
+    config = where / "Caddyfile"
+    config.write_text(caddyfile, encoding="utf-8")
+    home = where / "home"
+    home.mkdir(exist_ok=True)
+    log = where / "caddy.log"
+    for _ in range(3):  # the free port may be taken between _free_port() and caddy's bind
+        port = _free_port()
+        run_env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HOSO_"))}
+        run_env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_DATA_HOME=str(home / ".local" / "share"),
+            **{name: value.replace("{port}", str(port)) for name, value in (env or {}).items()},
+        )
+        with log.open("wb") as sink:
+            proc = subprocess.Popen(
+                [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+                cwd=where,
+                env=run_env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        server = Caddy(f"http://127.0.0.1:{port}", port, log)
+        try:
+            deadline = time.monotonic() + 30
+            while proc.poll() is None:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise AssertionError(
+                            f"caddy did not answer in 30 s:\n{server.log_text()[-3000:]}"
+                        ) from None
+                    time.sleep(0.05)
+            if proc.poll() is not None:
+                if "address already in use" in server.log_text():
+                    continue
+                raise AssertionError(f"caddy exited with {proc.returncode}:\n{server.log_text()[-3000:]}")
+            yield server
+            return
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    raise AssertionError(f"caddy found no free port in 3 tries:\n{log.read_text(errors='replace')[-3000:]}")

@@ -218,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar=t("cli.metavar-file"), help=t("cli.bundle.out"))
     p.add_argument("--print-date", metavar="YYYY-MM-DD", help=t("cli.bundle.print-date"))
 
+    p = add("report")
+    p.add_argument("--year", required=True, metavar="YYYY-YYYY", help=t("cli.report.year"))
+    p.add_argument("--hoc-ky", type=int, choices=(1, 2), metavar="1|2", help=t("cli.report.hoc-ky"))
+    p.add_argument("--format", choices=("pdf", "csv", "json", "xlsx"), help=t("cli.report.format"))
+    p.add_argument("--out", metavar=t("cli.metavar-file"), help=t("cli.report.out"))
+    p.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.report.today"))
+    p.add_argument("--force", action="store_true", help=t("cli.report.force"))
+
     p = add("backup")
     p.add_argument("--to", required=True, metavar=t("cli.metavar-dir"), help=t("cli.backup.to"))
     p.add_argument("--keep", type=int, metavar="N", help=t("cli.backup.keep"))
@@ -285,6 +293,7 @@ COMMANDS = {
     "retention": "hoso.commands.retention",
     "audit": "hoso.commands.audit",
     "bundle": "hoso.commands.bundle",
+    "report": "hoso.commands.report",
     "site": "hoso.commands.site",
     "portal": "hoso.commands.portal",
 }
