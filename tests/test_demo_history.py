@@ -154,3 +154,26 @@ def test_commit_messages_are_those_hoso_writes() -> None:
     assert vi.MESSAGES["approve.subject"] == demo_history.APPROVE
     assert vi.MESSAGES["approve.countersign"] == demo_history.COUNTERSIGN
     assert vi.MESSAGES["submit.resubject"] == demo_history.RESUBMIT
+
+
+def test_the_authority_view_works_on_the_demo(demo: Path, tmp_path: Path, capsys) -> None:
+    """`hoso report` and `hoso portal build` on the demo school, as the README shows them."""
+    out = tmp_path / "bao-cao.json"
+    run = cli(capsys, "-C", str(demo), "report", "--year", "2024-2025", "--format", "json",
+              "--today", "2025-06-30", "--out", str(out))  # fmt: skip
+    assert run.code == 0, run.text
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["commit"] == git(demo, "rev-parse", "HEAD").strip()
+    # the demo's catalog has deadlines: something is required; each count is its list of records
+    total = report["total"]
+    assert total["counts"]["required"] > 0
+    assert total["counts"]["submitted"] == len(total["paths"]["submitted"]) > 0
+    assert total["counts"]["invalid"] == 0
+
+    schools = tmp_path / "schools.yml"
+    schools.write_text(f"schools:\n  - path: {demo}\n", encoding="utf-8")
+    portal = tmp_path / "cong"
+    run = cli(capsys, "-C", str(demo), "portal", "build", "--schools", str(schools), "--out", str(portal))
+    assert run.code == 0, run.text
+    pages = [p.read_text(encoding="utf-8") for p in (portal / "truong").rglob("*.html")]
+    assert any("Trường THCS Hòa Bình" in page and "Đã xác minh" in page for page in pages)

@@ -1,9 +1,9 @@
 """`hoso report --year Y [--hoc-ky 1|2] [--format pdf|csv|json|xlsx] [--out FILE] [--today D] [--force]`.
 
 The school's report upward (hoso.report), written atomically (a temporary file, then renamed),
-never over an existing file without --force, never into records/ (a report becomes a record
-only once signed: `hoso sign`, then `hoso add --type bao-cao`), and, without --force, only
-inside the current folder or the school's repository.
+never over an existing file without --force, and never into records/ (a report becomes a
+record only once signed: `hoso sign`, then `hoso add --type bao-cao`). Anywhere else is the
+user's choice (a desktop, a USB stick).
 """
 
 from __future__ import annotations
@@ -75,9 +75,6 @@ def destination(root: Path, given: str | None, name: str, force: bool) -> tuple[
     for candidate in (Path(os.path.normpath(dest)), dest.resolve()):
         if _inside(candidate, records):
             raise UsageError("report.out-in-records", path=shown, type=report.RECORD_TYPE)
-    resolved = dest.resolve()
-    if not force and not (_inside(resolved, cwd.resolve()) or _inside(resolved, root.resolve())):
-        raise UsageError("report.out-outside", path=shown)
     if not dest.parent.is_dir():
         raise UsageError("report.out-no-folder", path=shown, folder=str(dest.parent))
     if os.path.lexists(dest) and not force:

@@ -557,7 +557,6 @@ MESSAGES: dict[str, str] = {
     "report.bad-today": "'{value}' is not a date in the form YYYY-MM-DD — fix --today",
     "report.no-records": "school year {year} has no records in commit {commit} (nor submissions awaiting approval): nothing to report, no file written. Years with records: {known}",
     "report.out-in-records": "not writing the report to '{path}': that is the records folder (records/). A report becomes a record once the principal has signed it: write it outside records/, sign it with hoso sign, then use hoso add --type {type}",
-    "report.out-outside": "not writing the report to '{path}': it is outside the current folder and the repository — check the path, or add --force if that is really where it goes",
     "report.out-no-folder": "cannot write '{path}': the folder '{folder}' does not exist — create it first or choose another --out",
     "report.exists": "not overwriting '{path}': the file exists — choose another --out, or add --force to replace it",
     "report.write-failed": "cannot write '{path}': {reason} — nothing was left half-written; choose another --out",

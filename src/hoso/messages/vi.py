@@ -571,7 +571,6 @@ MESSAGES: dict[str, str] = {
     "report.bad-today": "'{value}' không phải ngày dạng YYYY-MM-DD — sửa --today",
     "report.no-records": "năm học {year} không có hồ sơ nào trong commit {commit} (kể cả hồ sơ đang chờ duyệt): không có gì để báo cáo, không ghi tệp nào. Các năm học có hồ sơ: {known}",
     "report.out-in-records": "không ghi báo cáo vào '{path}': đó là thư mục hồ sơ (records/). Báo cáo chỉ thành hồ sơ sau khi hiệu trưởng ký: ghi ra ngoài records/, ký bằng hoso sign, rồi dùng hoso add --type {type}",
-    "report.out-outside": "không ghi báo cáo vào '{path}': nơi này nằm ngoài thư mục hiện tại và ngoài kho hồ sơ — kiểm tra lại đường dẫn, hoặc thêm --force nếu đúng là muốn ghi ở đó",
     "report.out-no-folder": "không ghi được '{path}': thư mục '{folder}' không tồn tại — tạo thư mục trước hoặc chọn --out khác",
     "report.exists": "không ghi đè '{path}': tệp đã có — chọn --out khác, hoặc thêm --force để thay tệp này",
     "report.write-failed": "không ghi được '{path}': {reason} — không có tệp nào bị ghi dở; chọn --out khác",
