@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,43 @@ def _changes(raw: str) -> list[Change]:
     return changes
 
 
+@dataclass
+class Listing:
+    """The commits a reading selects (`rev-list --parents`: id, then parents) and the rows the
+    cache holds for them."""
+
+    graph: list[list[str]]
+    rows: dict[str, dict[str, Any]]
+
+
+def _context(merge_changes: bool) -> str:
+    return _VERSION + ("m" if merge_changes else "")
+
+
+def list_cached(
+    root: Path,
+    revs: Sequence[str],
+    *,
+    since: str | None = None,
+    merge_changes: bool = False,
+    cache: EvidenceCache | None = None,
+) -> Listing:
+    """The first half of `cached_commits`: git lists the commits while SQLite reads, so a caller
+    may run it in a thread while it loads the configuration (without `cache`, it opens its own
+    connection: one connection per thread)."""
+    selection = [*([f"--since={since}"] if since else []), *revs]
+    own = cache is None
+    store = EvidenceCache(root) if cache is None else cache
+    try:
+        text = run_git(root, ["rev-list", "--reverse", "--topo-order", "--parents", *selection]).decode()
+        graph = [line.split() for line in text.splitlines() if line]
+        rows = store.get_many(COMMIT, [ids[0] for ids in graph], _context(merge_changes))
+    finally:
+        if own:
+            store.close()
+    return Listing(graph, rows)
+
+
 def cached_commits(
     root: Path,
     revs: Sequence[str],
@@ -181,8 +219,10 @@ def cached_commits(
     merge_changes: bool = False,
     notes: bool = False,
     signers: Path | None = None,
+    listing: Listing | None = None,
 ) -> list[Commit]:
-    """`repo.commits`, with what an earlier reading parsed taken from `cache`.
+    """`repo.commits`, with what an earlier reading parsed taken from `cache` (or from
+    `listing`, made beforehand by `list_cached`).
 
     A commit id fixes the commit's parents, except where git is told otherwise (a shallow
     clone's boundary, grafts): the parents git gives now are compared with the row's, and a row
@@ -192,20 +232,16 @@ def cached_commits(
 
     if not cache.usable:
         return commits(root, revs, since=since, merge_changes=merge_changes, notes=notes, signers=signers)
-    selection = [*([f"--since={since}"] if since else []), *revs]
-    listing = run_git(root, ["rev-list", "--reverse", "--topo-order", "--parents", *selection]).decode()
-    graph = [line.split() for line in listing.splitlines() if line]
-    order = [ids[0] for ids in graph]
-    context = _VERSION + ("m" if merge_changes else "")
+    if listing is None:
+        listing = list_cached(root, revs, since=since, merge_changes=merge_changes, cache=cache)
+    context = _context(merge_changes)
+    order = [ids[0] for ids in listing.graph]
     held: dict[str, Commit] = {}
-    for oid, row in cache.get_many(COMMIT, order, context).items():
-        commit = _from_row(oid, row)
-        if commit is not None:
-            held[oid] = commit
-    for ids in graph:
-        kept = held.get(ids[0])
-        if kept is not None and kept.parents != ids[1:]:
-            del held[ids[0]]
+    for ids in listing.graph:
+        row = listing.rows.get(ids[0])
+        commit = _from_row(ids[0], row) if row is not None else None
+        if commit is not None and commit.parents == ids[1:]:
+            held[ids[0]] = commit
     missing = [oid for oid in order if oid not in held]
     if missing:
         read = log_commits(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
 from hoso.evidence import EvidenceCache
-from hoso.gitlog import cached_commits
+from hoso.gitlog import cached_commits, list_cached
 from hoso.records import is_record_area
 from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, has_commits, note_stamps
 from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
@@ -330,12 +331,19 @@ def events(root: Path, query: Query) -> list[Event]:
         revs = ["HEAD"]
     # `--since` filters the events, not the history read: what an event means (a resubmission,
     # an approver's signature new in the approval) depends on what came before the window
-    config = load_config_or_none(root)
+    # git lists the commits and SQLite reads them (both release the interpreter) while the
+    # configuration loads
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        listed = pool.submit(list_cached, root, revs, merge_changes=True) if revs else None
+        config = load_config_or_none(root)
+        listing = listed.result() if listed is not None else None
     cache = EvidenceCache(root)
     try:
         with allowed_signers_file(config.people.people if config else []) as signers:
             history = (
-                cached_commits(root, revs, cache, merge_changes=True, notes=True, signers=signers)
+                cached_commits(
+                    root, revs, cache, merge_changes=True, notes=True, signers=signers, listing=listing
+                )
                 if revs
                 else []
             )
