@@ -277,11 +277,18 @@ def _sign(root: Path, found: list[Commit], signers: Path, cache: EvidenceCache) 
     missing = [c.oid for c in found if c.oid not in held]
     if missing:
         config = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}"]
-        raw = run_git(
-            root,
-            [*config, "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GS%x1e"],
-            input_bytes="".join(o + "\n" for o in missing).encode(),
-        ).decode("utf-8", "replace")
+        # a signature check that fails (ssh-keygen killed, missing) may take git down with it:
+        # then nothing is proven and nothing is kept, and the trail still shows
+        proc = subprocess.run(
+            ["git", *config, "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GS%x1e"],
+            cwd=root,
+            env=git_env(),
+            input="".join(o + "\n" for o in missing).encode(),
+            capture_output=True,
+            check=False,
+        )
+        complete = proc.returncode == 0
+        raw = proc.stdout.decode("utf-8", "replace")
         rows: list[tuple[str, str, str, dict[str, Any]]] = []
         for record in raw.split("\x1e"):
             parts = record.strip("\n").split("\x1f")
@@ -291,7 +298,8 @@ def _sign(root: Path, found: list[Commit], signers: Path, cache: EvidenceCache) 
             held[parts[0]] = {"s": principal}
             if parts[1] in ("G", "N"):
                 rows.append((SIGNER, parts[0], digest, {"s": principal}))
-        cache.put_many(rows)
+        if complete:
+            cache.put_many(rows)
     for c in found:
         c.signer = str(held.get(c.oid, {}).get("s") or "") or None
 
