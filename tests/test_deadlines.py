@@ -104,6 +104,32 @@ def test_record_due_places_a_record(school_repo: School) -> None:
     assert (by_day.hoc_ky, by_day.deadline) == (2, date(2025, 5, 30))
 
 
+def test_a_slug_and_title_that_disagree_leave_the_deadline_undetermined(school_repo: School) -> None:
+    """The file name is typed by the author, the title is what the signed PDF says: neither alone
+    moves a deadline. Disagreeing, or a week outside the calendar: the earliest valid one is
+    named, and the record is flagged (never silently without a deadline)."""
+    config = load_config(school_repo.root)
+    sy = school_year(YEAR)
+    plan = config.catalog.type_by_id("ke-hoach-bai-day")
+    book = config.catalog.type_by_id("so-ghi-dau-bai")
+    assert isinstance(plan, RecordType) and isinstance(book, RecordType)
+    agree = record_due(plan, sy, "tuan-05-toan-6a", "Kế hoạch bài dạy Tuần 5", None)
+    assert (agree.week, agree.deadline, agree.problem) == (5, date(2024, 9, 29), None)
+    moved = record_due(plan, sy, "tuan-35-toan-6a", "Kế hoạch bài dạy Tuần 5", None)
+    assert (moved.week, moved.deadline, moved.problem, moved.named) == (
+        5,
+        date(2024, 9, 29),
+        "tuan-khac-nhau",
+        (35, 5),
+    )
+    outside = record_due(plan, sy, "tuan-99-toan-6a", "Kế hoạch bài dạy Tuần 5", None)
+    assert (outside.week, outside.problem) == (5, "tuan-ngoai-lich")
+    alone = record_due(plan, sy, "tuan-99-toan-6a", "", None)
+    assert (alone.deadline, alone.problem) == (None, "tuan-ngoai-lich")
+    terms = record_due(book, sy, "so-ghi-dau-bai-6a-hk2", "Sổ ghi đầu bài học kỳ I", None)
+    assert (terms.hoc_ky, terms.deadline, terms.problem) == (1, date(2025, 1, 17), "hoc-ky-khac-nhau")
+
+
 def test_expected_records_come_from_catalog_and_people(school_repo: School) -> None:
     config = load_config(school_repo.root)
     found = expected(config, YEAR, school_year(YEAR))

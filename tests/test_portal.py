@@ -551,3 +551,9 @@ def test_git_is_untouched(schools: Schools, inspector: Portal) -> None:
             check=True,
         ).stdout
         assert status == ""
+
+
+def test_index_json_lists_the_locks(schools: Schools) -> None:
+    """The portal reads locked years from index.json's `locks` (locks.yml), not from events."""
+    data = json.loads((schools.c.root / "site" / "index.json").read_text(encoding="utf-8"))
+    assert data["locks"] == []  # the test schools lock nothing

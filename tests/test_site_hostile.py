@@ -486,3 +486,24 @@ def test_replace_refs_are_ignored(base: Built, tmp_path: Path) -> None:
     assert run.code == 0, run.text
     assert git_blob_id((tmp_path / "moi" / "tep" / APPROVED).read_bytes()) == blobs[APPROVED]
     assert GV in (tmp_path / "moi" / "index.json").read_text(encoding="utf-8")
+
+
+def test_names_reach_the_pages_as_text_never_as_markup(base: Built, tmp_path: Path) -> None:
+    """The theme writes a page's title into <title> and its header without escaping; a person's
+    name (people.yml), a tổ's or a type's name become page titles: they must arrive as text."""
+    s, out = fresh(base, tmp_path)
+    people = s.root / "people.yml"
+    text = people.read_text(encoding="utf-8")
+    name = next(
+        line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("name:")
+    )
+    evil = "</title><script>alert('ten-gia')</script>"
+    people.write_text(text.replace(name, f"{name.strip(chr(34))} {evil}", 1), encoding="utf-8")
+    git(s.root, s.env, "commit", "-q", "--no-verify", "-am", "đổi tên")
+    run = build(s.root, s.env, out)
+    assert run.code == 0, run.text
+    pages = {
+        rel: data.decode("utf-8", "replace") for rel, data in site_files(out).items() if rel.endswith(".html")
+    }
+    assert not [rel for rel, page in pages.items() if "<script>alert('ten-gia')" in page]
+    assert any("&lt;script&gt;alert(" in page for page in pages.values())  # shown, as text

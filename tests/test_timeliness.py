@@ -180,6 +180,7 @@ def test_compute_rows_missing_and_counts(history: Path) -> None:
         "approved_source": "commit",
         "state": "dung-han",
         "days_late": None,
+        "reason": None,
     }
     assert (late.deadline, late.state, late.days_late, late.week) == (date(2024, 9, 29), "tre-han", 4, 5)
     assert late.approved is not None and late.approved.time == "2024-10-03T10:00:00+07:00"
@@ -195,18 +196,26 @@ def test_compute_rows_missing_and_counts(history: Path) -> None:
         ("so-ghi-dau-bai", 1),
         ("so-ghi-dau-bai", 2),
     }
-    assert found.year_counts(YEAR) == {"dung-han": 2, "tre-han": 1, "chua-nop": 4, "chua-den-han": 2}
+    assert found.year_counts(YEAR) == {
+        "dung-han": 2,
+        "tre-han": 1,
+        "chua-nop": 4,
+        "chua-den-han": 2,
+        "khong-xac-dinh": 0,
+    }
     assert found.by_type(YEAR)["ke-hoach-bai-day"] == {
         "dung-han": 1,
         "tre-han": 1,
         "chua-nop": 0,
         "chua-den-han": 0,
+        "khong-xac-dinh": 0,
     }
     assert found.by_group(config, YEAR)[GROUP] == {
         "dung-han": 2,
         "tre-han": 1,
         "chua-nop": 3,
         "chua-den-han": 0,
+        "khong-xac-dinh": 0,
     }
     # before the deadlines: nothing is missing yet, the same records are judged the same way
     early = timeliness.compute(history, "HEAD", config, today=date(2024, 10, 1))
@@ -295,10 +304,17 @@ def test_index_json_fields_and_schema(built: Built) -> None:
         "approved_source": "commit",
         "state": "tre-han",
         "days_late": 4,
+        "reason": None,
     }
     assert records[KHGD]["timeliness"]["state"] == "dung-han"
     counts = built.index["counts"][YEAR]  # type: ignore[index]
-    assert counts["timeliness"] == {"dung-han": 2, "tre-han": 1, "chua-nop": 4, "chua-den-han": 2}
+    assert counts["timeliness"] == {
+        "dung-han": 2,
+        "tre-han": 1,
+        "chua-nop": 4,
+        "chua-den-han": 2,
+        "khong-xac-dinh": 0,
+    }
     missing = built.index["missing"]
     assert {
         "year": YEAR,
@@ -419,3 +435,73 @@ def test_backdated_submission_is_late_by_the_push_log(tmp_path: Path) -> None:
     assert record["timeliness"]["submitted_source"] == "push-log"
     entry = pages.render(collect(inspector, today=today))[f"ho-so/{YEAR}/gv-{GV}.md"]
     assert "theo nhật ký đẩy của máy chủ (bằng chứng)" in entry
+
+
+# ---- a submission is dated by its content ----------------------------------------------------------
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Path:
+    root = tmp_path / "truong"
+    found_school(root)
+    return root
+
+
+def row_at(root: Path, path: str = LATE) -> timeliness.Row:
+    return timeliness.compute(root, "HEAD", load_config(root), today=date.fromisoformat(TODAY)).by_path[path]
+
+
+def test_appended_signatures_and_a_rename_keep_the_submission(school: Path) -> None:
+    """Signed on 20/09 under a wrong name, counter-signed (an append) and renamed on 03/10: the
+    content signed on 20/09 is the record's, so it was submitted on 20/09."""
+    first = LATE.replace("tuan-05-toan-6a", "tuan-05-toan-6a-ban-dau")
+    plan = teacher_signed("Kế hoạch bài dạy Tuần 5", "2024-09-20")
+    write(school, first, plan)
+    commit(school, "2024-09-20T09:00:00+07:00", "Kế hoạch bài dạy tuần 5")
+    (school / first).unlink()
+    write(school, LATE, head_signed(plan, "2024-10-03"))
+    commit(school, "2024-10-03T10:00:00+07:00", "Ký duyệt, đổi tên")
+    row = row_at(school)
+    assert row.submitted is not None and row.submitted.time == "2024-09-20T09:00:00+07:00"
+    assert row.state == "dung-han"
+
+
+def test_new_content_restarts_the_clock_and_a_colleagues_copy_dates_nothing(school: Path) -> None:
+    """A plan signed on 20/09, replaced on 03/10 by a newly made and signed file (not an append):
+    the record is the new content, submitted on 03/10. A colleague's earlier copy of the same
+    bytes, in the colleague's folder, is another record: it does not date this one."""
+    write(school, LATE, teacher_signed("Kế hoạch bài dạy Tuần 5 (bản cũ)", "2024-09-20"))
+    commit(school, "2024-09-20T09:00:00+07:00", "Bản đầu")
+    plan = teacher_signed("Kế hoạch bài dạy Tuần 5", "2024-10-03")
+    write(school, LATE.replace(GV, GV_NONE), plan)
+    commit(school, "2024-09-21T09:00:00+07:00", "Bản của đồng nghiệp")
+    write(school, LATE, plan)
+    commit(school, "2024-10-03T10:00:00+07:00", "Bản mới")
+    row = row_at(school)
+    assert row.submitted is not None and row.submitted.time == "2024-10-03T10:00:00+07:00"
+    assert (row.state, row.days_late) == ("tre-han", 4)
+
+
+def test_history_is_read_with_a_constant_number_of_git_processes(
+    school: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every record's times come from a fixed number of git processes, whatever their number."""
+    for week in range(1, 13):
+        path = LATE.replace("tuan-05", f"tuan-{week:02d}")
+        write(school, path, teacher_signed(f"Kế hoạch bài dạy Tuần {week}", "2024-09-20"))
+        commit(school, f"2024-09-{week + 8:02d}T09:00:00+07:00", f"Tuần {week}")
+    row_at(school, LATE)  # fills the evidence cache
+    config = load_config(school)
+    calls: list[str] = []
+
+    class Popen(subprocess.Popen):  # type: ignore[type-arg]  # subprocess.run starts one too
+        def __init__(self, args: list[str], *rest: object, **kw: object) -> None:
+            calls.append(" ".join(map(str, args[:2])))
+            super().__init__(args, *rest, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "Popen", Popen)
+    found = timeliness.compute(school, "HEAD", config, today=date.fromisoformat(TODAY))
+    assert len([r for r in found.rows if r.type_id == "ke-hoach-bai-day"]) == 12
+    # for-each-ref, the push log's git log, the history's git log and its cat-file, rev-list
+    # --first-parent, ls-tree: the signature values come from the cache
+    assert len(calls) <= 6, "\n".join(calls)

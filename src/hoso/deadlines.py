@@ -9,6 +9,11 @@ Kinds (the date is the last day on which a record is on time, Vietnam time):
 - ``truoc-tuan``: the day before the record's teaching week starts, the week taken from the slug
   or title (`tuan-05`, "Tuần 5"); a record naming no week has no deadline.
 
+The file name is typed by the record's author, the title is what the signed PDF says: neither
+alone may move a deadline. Where slug and title name different weeks (or học kỳ), the earliest
+is taken and the record's deadline is undetermined (`problem`), as it is when a week lies outside
+the calendar; hoso.timeliness shows that state, never "on time" or "no deadline".
+
 `days` shifts any of them (e.g. ``{kind: truoc-tuan, days: -2}``: the Friday before).
 
 Expected records ("chưa nộp" when missing past the deadline) exist only where the catalog and
@@ -51,6 +56,18 @@ def week_in(*texts: str) -> int | None:
     return None
 
 
+def weeks_named(*texts: str) -> list[int]:
+    """The week each of `texts` names, in order (texts naming none are skipped)."""
+    found = (_WEEK.search(make_slug(text)) if text else None for text in texts)
+    return [int(m.group(1)) for m in found if m]
+
+
+def terms_named(*texts: str) -> list[int]:
+    """The học kỳ each of `texts` names, in order (texts naming none are skipped)."""
+    found = (_TERM.search(make_slug(text)) if text else None for text in texts)
+    return [1 if m.group(1) in ("1", "i") else 2 for m in found if m]
+
+
 def hoc_ky_in(*texts: str) -> int | None:
     """The học kỳ a slug or title names ("so-ghi-dau-bai-6a-hk1", "Học kỳ II")."""
     for text in texts:
@@ -77,25 +94,42 @@ def due(rule: Deadline, sy: SchoolYear, *, hoc_ky: int | None = None, week: int 
     return sy.week_start(week) - timedelta(days=1) + shift
 
 
+# why a record's deadline is undetermined (RecordDue.problem)
+WEEK_OUTSIDE, WEEKS_DIFFER, TERMS_DIFFER = "tuan-ngoai-lich", "tuan-khac-nhau", "hoc-ky-khac-nhau"
+
+
 @dataclass(frozen=True)
 class RecordDue:
-    deadline: date | None
+    deadline: date | None  # with a problem: that of the earliest valid week or học kỳ named
     hoc_ky: int | None  # the học kỳ the record counts for (cuoi-hoc-ky)
     week: int | None  # the teaching week it is for (truoc-tuan)
+    problem: str | None = None  # WEEK_OUTSIDE, WEEKS_DIFFER, TERMS_DIFFER: undetermined
+    named: tuple[int, ...] = ()  # the weeks (or học kỳ) slug and title name, when a problem
 
 
 def record_due(rt: RecordType, sy: SchoolYear, slug: str, title: str, submitted: date | None) -> RecordDue:
     """A record's deadline; `submitted` (its first submission day) places a record of a
-    cuoi-hoc-ky type that names no học kỳ."""
+    cuoi-hoc-ky type that names no học kỳ. Slug and title naming different weeks or học kỳ,
+    or a week outside the calendar, make it undetermined (`problem`)."""
     rule = rt.deadline
     if rule is None:
         return RecordDue(None, None, None)
     if rule.kind == TERM_END:
-        hoc_ky = hoc_ky_in(slug, title) or (sy.hoc_ky_of(submitted) if submitted else None) or 1
-        return RecordDue(due(rule, sy, hoc_ky=hoc_ky), hoc_ky, None)
+        terms = terms_named(slug, title)
+        hoc_ky = min(terms, default=None) or (sy.hoc_ky_of(submitted) if submitted else None) or 1
+        problem = TERMS_DIFFER if len(set(terms)) > 1 else None
+        return RecordDue(due(rule, sy, hoc_ky=hoc_ky), hoc_ky, None, problem, tuple(terms) if problem else ())
     if rule.kind == BEFORE_WEEK:
-        week = week_in(slug, title)
-        return RecordDue(due(rule, sy, week=week), None, week)
+        weeks = weeks_named(slug, title)
+        valid = [w for w in weeks if 1 <= w <= sy.weeks]
+        week = min(valid, default=None)
+        problem = None
+        if len(valid) < len(weeks):
+            problem = WEEK_OUTSIDE
+        elif len(set(weeks)) > 1:
+            problem = WEEKS_DIFFER
+        named = tuple(weeks) if problem else ()
+        return RecordDue(due(rule, sy, week=week), None, week, problem, named)
     return RecordDue(due(rule, sy), None, None)
 
 

@@ -1,7 +1,12 @@
 """When each record was first submitted and when it was approved, from one pass over history.
 
-- submitted: the commit that first added the record, on a submission branch (`nop/…`) or on the
-  protected branch, whichever history shows first;
+- submitted: dated by the record's content, never by its path. A signed PDF keeps the bytes of
+  its earlier revisions when signatures are appended, so the current version's first signature
+  value (its byte range and a digest of the value) names the content that was signed; the
+  record was submitted when the first blob holding that value reached history, at any path of
+  the same owner and year. An unsigned record is dated by the first arrival of its current
+  blob. So a placeholder pushed early dates nothing, and a content change that is not an
+  append (a new file, re-signed) starts the clock again.
 - approved: the commit of the protected branch's first-parent line that first brought the record
   (an approval merge, or a direct commit of a fully signed record). Main holds only approved
   records unless the catalog lets chờ duyệt records in (`pending_on_main`); for those types it is
@@ -10,23 +15,38 @@
 Each time says where it comes from. The server's push log (`refs/hoso/push-log`, written by the
 post-receive hook with the server's clock) is evidence: a commit's time is the first logged
 push to a submission branch or the protected branch that brought it. A committer date is typed
-by whoever made the commit: a claim, used only where no push log covers the commit.
+by whoever made the commit: a claim. A submission is the earliest logged push of any commit that
+brought its content; only when no logged push brought it, the earliest committer date among
+those commits (a claim). Never "the first commit" in some traversal order: git orders commits
+by the dates their authors typed.
 
-Git processes, whatever the number of records: one `for-each-ref`, the three of `repo.commits`,
-one `rev-list --first-parent`, one `git log` of the push log.
+The commits a logged push brought stay readable after their branch is deleted (a squash or
+rebase approval) as long as the repository still holds them (the server until git's garbage
+collection prunes unreachable objects): the logged tips are read with the history, so the
+on-time push of a squashed submission still dates it. A clone never receives unreachable
+commits: there, such a submission is dated by what its history still holds.
+
+Git processes, whatever the number of records: one `for-each-ref`, one `git log` of the history
+(with the logged tips), one `rev-list --first-parent`, one `git log` of the push log, and for the
+signature values one `cat-file --batch` over the blobs the evidence cache does not hold yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hoso.approvals import PREFIX
+from hoso.errors import GitError
 from hoso.records import is_record_area
-from hoso.repo import ZERO_OID, Commit, commits, first_parent_line, refs
+from hoso.repo import ZERO_OID, Commit, first_parent_line, refs
 from hoso.trail import vn_time
+
+if TYPE_CHECKING:
+    from hoso.server.pushlog import PushEntry
 
 PUSH_LOG, COMMIT = "push-log", "commit"
 
@@ -42,13 +62,55 @@ class Moment:
         return datetime.fromisoformat(self.time)
 
 
+def earliest(moments: Iterable[Moment]) -> Moment | None:
+    """The earliest of `moments` by instant (ties: the smaller commit id, for a stable answer)."""
+    return min(moments, key=lambda m: (m.moment, m.commit), default=None)
+
+
+@dataclass
+class First:
+    """The earliest evidence and the earliest claim of one content's arrival."""
+
+    evidence: Moment | None = None
+    claim: Moment | None = None
+
+    def add(self, moment: Moment) -> None:
+        if moment.source == PUSH_LOG:
+            self.evidence = earliest(m for m in (self.evidence, moment) if m)
+        else:
+            self.claim = earliest(m for m in (self.claim, moment) if m)
+
+    @property
+    def best(self) -> Moment | None:
+        return self.evidence or self.claim
+
+
 @dataclass
 class Arrivals:
-    submitted: dict[str, Moment] = field(default_factory=dict)  # path -> first submission
     on_main: dict[str, Moment] = field(default_factory=dict)  # path -> first arrival on main
     version_on_main: dict[tuple[str, str], Moment] = field(default_factory=dict)  # (path, blob)
-    pending: set[str] = field(default_factory=set)  # submitted, not (or no longer) on main
+    pending: dict[str, str] = field(default_factory=dict)  # path -> version on a branch, not on main
+    submitted: dict[str, Moment] = field(default_factory=dict)  # pending path -> its submission
     push_log: bool = False  # does this repository hold the server's push log?
+    content: dict[str, str] = field(default_factory=dict)  # blob -> content key
+    first: dict[tuple[str, str], First] = field(default_factory=dict)  # (content key, owner scope)
+
+    def submission(self, path: str, blob: str) -> Moment | None:
+        """When version `blob` of `path` was submitted: the first arrival of its content."""
+        key, scope = self.content.get(blob), owner_scope(path)
+        if key is None or scope is None:
+            return None  # not in the history read (a shallow clone): history cannot say
+        found = self.first.get((key, scope))
+        return found.best if found else None
+
+
+def owner_scope(path: str) -> str | None:
+    """`records/<year>/<owner level>[/<owner>]`: the same content elsewhere in it is the same
+    record (moved, renamed); another owner's or another year's copy is another record."""
+    parts = path.split("/")
+    if len(parts) < 5 or not is_record_area(path):
+        return None
+    return "/".join(parts[:3] if len(parts) == 5 else parts[:4])
 
 
 def submission_tips(root: Path) -> list[str]:
@@ -63,11 +125,21 @@ def submission_tips(root: Path) -> list[str]:
 
 
 def read(root: Path, rev: str, protected: str = "main") -> Arrivals:
-    """The arrivals of every record in the history of `rev` and of the submission branches."""
+    """The arrivals of every record in the history of `rev`, of the submission branches, and of
+    the commits logged pushes brought that the repository still holds."""
+    from hoso.server import pushlog
+
     tips = submission_tips(root)
-    history = commits(root, [rev, *tips], merge_changes=True)
+    wanted = ("refs/heads/" + PREFIX, f"refs/heads/{protected}")
+    entries = [e for e in pushlog.read(root) if e.ref.startswith(wanted[0]) or e.ref == wanted[1]]
+    logged = sorted({oid for e in entries for oid in (e.commit or e.new,) if oid != ZERO_OID})
+    history = _history(root, [rev, *tips], logged)
     mainline = first_parent_line(root, [rev])
-    times = push_times(root, history, protected)
+    parents = {c.oid: c.parents for c in history}
+    reachable: set[str] = set()  # rev's history is its first-parent line's ancestors
+    for tip in [*mainline, *tips]:
+        _walk(tip, parents, reachable, stops=())
+    times = push_times(entries, parents)
     found = Arrivals(push_log=bool(times))
 
     def moment(c: Commit) -> Moment:
@@ -75,36 +147,78 @@ def read(root: Path, rev: str, protected: str = "main") -> Arrivals:
             return Moment(vn_time(times[c.oid]), PUSH_LOG, c.oid)
         return Moment(vn_time(c.date), COMMIT, c.oid)
 
+    brought: list[tuple[str, str, Moment]] = []  # (path, blob, moment) of every version brought
+    latest: dict[str, str] = {}  # path -> its last version in reachable history
     for c in history:  # topological: parents first
         on_main = c.oid in mainline
         for ch in c.changes:
             if not is_record_area(ch.path):
                 continue
             if ch.status == "D":
-                if on_main:  # deleted from main (a disposal): a later copy is a new record
-                    found.submitted.pop(ch.path, None)
+                if on_main:  # deleted from main (a disposal): no longer on main, nor pending
+                    latest.pop(ch.path, None)
                     found.on_main.pop(ch.path, None)
                 continue
-            if ch.status == "A" and ch.path not in found.submitted:
-                found.submitted[ch.path] = moment(c)
+            brought.append((ch.path, ch.new_oid, moment(c)))
+            if c.oid not in reachable:
+                continue  # read only to date content: a deleted branch submits nothing now
+            latest[ch.path] = ch.new_oid
             if on_main:
                 found.on_main.setdefault(ch.path, moment(c))
                 found.version_on_main.setdefault((ch.path, ch.new_oid), moment(c))
-    found.pending = set(found.submitted) - set(found.on_main)
+    _index_content(root, found, brought)
+    for path, oid in latest.items():
+        when = None if path in found.on_main else found.submission(path, oid)
+        if when is not None:  # None: a path outside the layout, no record to wait for
+            found.pending[path] = oid
+            found.submitted[path] = when
     return found
 
 
-def push_times(root: Path, history: list[Commit], protected: str) -> dict[str, str]:
-    """commit id -> the server's time of the first logged push to a submission branch or the
-    protected branch that brought it. Commits the server held before its log began (reachable
-    from the first logged old value of a branch) are left out: their time is unknown."""
-    from hoso.server import pushlog
+def _history(root: Path, revs: list[str], logged: list[str]) -> list[Commit]:
+    """The commits of `revs` and of the logged tips the repository still holds: one `git log`
+    (the logged tips on its stdin, the missing ones ignored)."""
+    from hoso.gitlog import log_commits
 
-    wanted = ("refs/heads/" + PREFIX, f"refs/heads/{protected}")
-    entries = [e for e in pushlog.read(root) if e.ref.startswith(wanted[0]) or e.ref == wanted[1]]
+    stdin = "".join(oid + "\n" for oid in logged).encode()
+    selection = [*revs, "--ignore-missing", "--stdin"] if logged else revs
+    try:
+        return log_commits(root, selection, merge_changes=True, input_bytes=stdin)
+    except GitError:
+        if not logged:
+            raise
+        # an unreachable commit whose parents were pruned: read what is reachable
+        return log_commits(root, revs, merge_changes=True)
+
+
+def _index_content(root: Path, found: Arrivals, brought: list[tuple[str, str, Moment]]) -> None:
+    """Content key of every blob brought, and the first arrival of each content per owner scope.
+
+    The key of a signed PDF is its first signature: the one covering the shortest prefix (the
+    first revision), as byte range and digest of the value, from the evidence cache (one reading
+    per blob, shared with the audit trail). Any other blob is its own content."""
+    from hoso.trail_evidence import _signature_keys
+
+    values = _signature_keys(root, {oid for _, oid, _ in brought})
+    for oid in {oid for _, oid, _ in brought}:
+        keys = values.get(oid)
+        if keys:
+            byte_range = min(keys, key=lambda r: (r[-2] + r[-1], r))  # the shortest prefix
+            found.content[oid] = "sig:" + ",".join(map(str, byte_range)) + ":" + keys[byte_range]
+        else:
+            found.content[oid] = "blob:" + oid
+    for path, oid, when in brought:
+        scope = owner_scope(path)
+        if scope is not None:
+            found.first.setdefault((found.content[oid], scope), First()).add(when)
+
+
+def push_times(entries: list[PushEntry], parents: dict[str, list[str]]) -> dict[str, str]:
+    """commit id -> the server's time of the first logged push (of `entries`, oldest first)
+    that brought it. Commits the server held before its log began (reachable from the first
+    logged old value of a branch) are left out: their time is unknown."""
     if not entries:
         return {}
-    parents = {c.oid: c.parents for c in history}
     before: set[str] = set()  # what the server held before the log
     first_seen: set[str] = set()
     for entry in entries:

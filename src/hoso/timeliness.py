@@ -1,11 +1,14 @@
 """Timeliness: each record against its deadline, and what is still missing past one.
 
 `compute(root, rev, config, year=…, today=…)` is the library entry point (the site, index.json and
-`hoso report` read it). A record is on time (`dung-han`) when it was first submitted on or before
-its deadline day (Vietnam time), late (`tre-han`, by whole days) otherwise; a type without a
-deadline, or a record the deadline cannot place (a lesson plan naming no week), is
-`khong-co-han`. A record the catalog lets us expect (hoso.deadlines.expected) that was never
-submitted is missing (`chua-nop`) once its deadline has passed, `chua-den-han` before.
+`hoso report` read it). A record is on time (`dung-han`) when its content was first submitted
+on or before its deadline day (Vietnam time: hoso.record_times), late (`tre-han`, by whole days)
+otherwise; a type without a deadline, or a record the deadline cannot place (a lesson plan
+naming no week), is `khong-co-han`. A record whose slug and title name different weeks (or học
+kỳ), or a week outside the calendar, is `khong-xac-dinh`, with the reason: the file name alone
+never moves or removes a deadline. A record the catalog lets us expect
+(hoso.deadlines.expected) that was never submitted is missing (`chua-nop`) once its deadline
+has passed, `chua-den-han` before.
 
 `today` is a parameter, never read from the clock here: the same commit and the same day give
 the same answer, so site builds stay reproducible.
@@ -28,19 +31,20 @@ from hoso.repo import tree_entries
 from hoso.trail import VN_TIME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Container, Iterable, Mapping
 
     from hoso.config import Config
 
-ON_TIME, LATE, NOT_DUE, NO_DEADLINE, MISSING = (
+ON_TIME, LATE, NOT_DUE, NO_DEADLINE, MISSING, UNDETERMINED = (
     "dung-han",
     "tre-han",
     "chua-den-han",
     "khong-co-han",
     "chua-nop",
+    "khong-xac-dinh",
 )
-STATES = (ON_TIME, LATE, NOT_DUE, NO_DEADLINE)
-COUNTED = (ON_TIME, LATE, MISSING, NOT_DUE)  # the per-year counts of index.json
+STATES = (ON_TIME, LATE, NOT_DUE, NO_DEADLINE, UNDETERMINED)
+COUNTED = (ON_TIME, LATE, MISSING, NOT_DUE, UNDETERMINED)  # the per-year counts of index.json
 
 
 @dataclass
@@ -59,6 +63,8 @@ class Row:
     approved: Moment | None
     state: str
     days_late: int | None
+    reason: str | None = None  # khong-xac-dinh: hoso.deadlines' problem (tuan-ngoai-lich, …)
+    named: tuple[int, ...] = ()  # khong-xac-dinh: the weeks or học kỳ slug and title name
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +75,7 @@ class Row:
             "approved_source": self.approved.source if self.approved else None,
             "state": self.state,
             "days_late": self.days_late,
+            "reason": self.reason,
         }
 
 
@@ -104,16 +111,25 @@ class Timeliness:
     def __post_init__(self) -> None:
         self.by_path = {r.path: r for r in self.rows}
 
+    def withhold(self, type_ids: Container[str]) -> None:
+        """The public edition: no slot of a confidential type. A list of who has not filed a
+        sổ chủ nhiệm tells, by difference, who has; its records are left out of the rows (and
+        so of every count) by the caller. Called before anything is grouped."""
+        self.missing = [s for s in self.missing if s.expected.type_id not in type_ids]
+        self.upcoming = [s for s in self.upcoming if s.expected.type_id not in type_ids]
+
     def counts(
         self, rows: Iterable[Row], missing: Iterable[Slot] = (), upcoming: Iterable[Slot] = ()
     ) -> dict[str, int]:
-        """{dung-han, tre-han, chua-nop, chua-den-han}: records by state, expected ones not submitted."""
+        """{dung-han, tre-han, chua-nop, chua-den-han, khong-xac-dinh}: records by state,
+        expected ones not submitted."""
         found = Counter(r.state for r in rows)
         return {
             ON_TIME: found[ON_TIME],
             LATE: found[LATE],
             MISSING: sum(1 for _ in missing),
             NOT_DUE: found[NOT_DUE] + sum(1 for _ in upcoming),
+            UNDETERMINED: found[UNDETERMINED],
         }
 
     @cached_property
@@ -194,7 +210,11 @@ def local_day(moment: Moment) -> date:
     return moment.moment.astimezone(VN_TIME).date()
 
 
-def state_of(deadline: date | None, submitted: Moment | None, today: date) -> tuple[str, int | None]:
+def state_of(
+    deadline: date | None, submitted: Moment | None, today: date, problem: str | None = None
+) -> tuple[str, int | None]:
+    if problem is not None:  # the deadline cannot be told: never on time, never without one
+        return UNDETERMINED, None
     if deadline is None:
         return NO_DEADLINE, None
     if submitted is None:  # history cannot say (a shallow clone): judged by today
@@ -230,8 +250,8 @@ def compute(
         have.add((row.year, row.type_id, row.owner_level, row.owner_id, row.hoc_ky))
         if year is None or row.year == year:
             rows.append(row)
-    for path in sorted(arrivals.pending):  # submitted, awaiting approval: not missing
-        row = _row(path, "", config, arrivals, today, titles or {}, None)
+    for path, oid in sorted(arrivals.pending.items()):  # submitted, awaiting approval: not missing
+        row = _row(path, oid, config, arrivals, today, titles or {}, None)
         if row is not None:
             record_years.add(row.year)
             have.add((row.year, row.type_id, row.owner_level, row.owner_id, row.hoc_ky))
@@ -278,7 +298,7 @@ def _row(
     rt = config.catalog.type_by_id(loc.type_id)
     if rt is None:
         return None
-    submitted = arrivals.submitted.get(path)
+    submitted = arrivals.submission(path, oid)
     sy = school_year(loc.year, config.catalog.calendar)
     placed = record_due(rt, sy, loc.slug, titles.get(path, ""), local_day(submitted) if submitted else None)
     approved: Moment | None = None
@@ -289,7 +309,7 @@ def _row(
         # main holds only approved records, unless the type lets chờ duyệt ones in: then it is
         # the arrival of the version whose status is known
         approved = arrivals.version_on_main.get((path, oid)) if pending_ok else arrivals.on_main.get(path)
-    state, days_late = state_of(placed.deadline, submitted, today)
+    state, days_late = state_of(placed.deadline, submitted, today, placed.problem)
     return Row(
         path=path,
         year=loc.year,
@@ -303,6 +323,8 @@ def _row(
         approved=approved,
         state=state,
         days_late=days_late,
+        reason=placed.problem,
+        named=placed.named,
     )
 
 

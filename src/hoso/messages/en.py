@@ -628,6 +628,7 @@ MESSAGES: dict[str, str] = {
     "report.pdf.note-records": "Submitted: records in the repository and submissions awaiting approval on a submission branch; approved: every required signature present and valid; invalid: a broken, untrusted or unauthorised signature; on time / late: the first submission against the deadline; missing: overdue with no record.",
     "report.pdf.note-indicators": "The indicators count the professional records (of the tổ chuyên môn and the teachers) owed by the report's day (due or already submitted): the share present as validly signed records in the repository, the share approved, the share submitted on time.",
     "report.pdf.note-times": "Submission times: {source}.",
+    "report.pdf.note-undetermined": "{count} records whose deadline cannot be told (file name and title name different weeks or terms, or a week outside the school calendar): counted neither on time nor late; listed in the JSON (undetermined).",
     "report.pdf.times-push-log": "from the server's push log (evidence), else from the commit date (a claim)",
     "report.pdf.times-commit": "from the commit date (a claim, not evidence)",
     "report.pdf.note-source": "Source: commit {commit} ({date}); as of {today}. The records behind every number: hoso report --year {year}{hoc_ky} --today {iso} --format json (same commit and day, same result).",
@@ -897,6 +898,12 @@ MESSAGES: dict[str, str] = {
     "site.timely.state.tre-han": "Late",
     "site.timely.state.chua-den-han": "Not yet due",
     "site.timely.state.khong-co-han": "No deadline",
+    "site.timely.state.khong-xac-dinh": "Deadline undetermined",
+    "site.timely.reason.tuan-ngoai-lich": "the file name or title names a week outside the school calendar (weeks named: {named})",
+    "site.timely.reason.tuan-khac-nhau": "the file name and the title name different weeks (weeks named: {named})",
+    "site.timely.reason.hoc-ky-khac-nhau": "the file name and the title name different terms (terms named: {named})",
+    "site.timely.earliest": "the earliest deadline of those named: {date}",
+    "site.timely.count.khong-xac-dinh": "Deadline undetermined",
     "site.timely.late-by": "{days} days late",
     "site.timely.for-hoc-ky": "(term {n})",
     "site.timely.for-week": "(week {n})",
@@ -912,7 +919,7 @@ MESSAGES: dict[str, str] = {
     "site.timely.overdue": "Overdue (days)",
     "site.timely.claims-note": (
         "Submission and approval times taken from commit dates are the committer's claim: the server"
-        " kept no push log (refs/hoso/push-log) for these commits, so \"on time\" here is not proven."
+        ' kept no push log (refs/hoso/push-log) for these commits, so "on time" here is not proven.'
     ),
     "site.timely.weeks-note": (
         "Lesson plans: due before the week named in the file name (tuan-05) starts; the catalog does not"

@@ -642,6 +642,7 @@ MESSAGES: dict[str, str] = {
     "report.pdf.note-records": "Đã nộp: hồ sơ trong kho và hồ sơ đang chờ duyệt trên nhánh nộp; đã duyệt: đủ chữ ký hợp lệ; không hợp lệ: có chữ ký hỏng, không tin cậy hoặc sai vai trò; đúng hạn / trễ hạn: theo lần nộp đầu tiên so với hạn nộp; chưa nộp: đã quá hạn mà chưa có hồ sơ.",
     "report.pdf.note-indicators": "Chỉ số tính trên các hồ sơ chuyên môn (của tổ chuyên môn và giáo viên) phải có đến ngày báo cáo (đã đến hạn hoặc đã nộp): tỷ lệ có hồ sơ ký số hợp lệ trong kho, tỷ lệ đã duyệt, tỷ lệ nộp đúng hạn.",
     "report.pdf.note-times": "Thời điểm nộp: {source}.",
+    "report.pdf.note-undetermined": "{count} hồ sơ không xác định được hạn nộp (tên tệp và tiêu đề ghi tuần hoặc học kỳ khác nhau, hoặc tuần ngoài lịch năm học): không tính vào cột đúng hạn hay trễ hạn; danh sách trong bản JSON (undetermined).",
     "report.pdf.times-push-log": "theo nhật ký đẩy của máy chủ (bằng chứng), nơi nhật ký không có thì theo ngày commit (tự khai)",
     "report.pdf.times-commit": "theo ngày commit (tự khai, không phải bằng chứng)",
     "report.pdf.note-source": "Nguồn số liệu: commit {commit} (ngày {date}); ngày đối chiếu {today}. Danh sách hồ sơ đứng sau từng con số: hoso report --year {year}{hoc_ky} --today {iso} --format json (cùng commit, cùng ngày cho cùng kết quả).",
@@ -916,6 +917,12 @@ MESSAGES: dict[str, str] = {
     "site.timely.state.tre-han": "Trễ hạn",
     "site.timely.state.chua-den-han": "Chưa đến hạn",
     "site.timely.state.khong-co-han": "Không có hạn nộp",
+    "site.timely.state.khong-xac-dinh": "Không xác định được hạn nộp",
+    "site.timely.reason.tuan-ngoai-lich": "tên tệp hoặc tiêu đề ghi tuần ngoài lịch năm học (các tuần được ghi: {named})",
+    "site.timely.reason.tuan-khac-nhau": "tên tệp và tiêu đề ghi hai tuần khác nhau (các tuần được ghi: {named})",
+    "site.timely.reason.hoc-ky-khac-nhau": "tên tệp và tiêu đề ghi hai học kỳ khác nhau (các học kỳ được ghi: {named})",
+    "site.timely.earliest": "hạn sớm nhất trong các hạn được ghi: {date}",
+    "site.timely.count.khong-xac-dinh": "Không xác định hạn",
     "site.timely.late-by": "Trễ {days} ngày",
     "site.timely.for-hoc-ky": "(học kỳ {n})",
     "site.timely.for-week": "(tuần {n})",
@@ -931,7 +938,7 @@ MESSAGES: dict[str, str] = {
     "site.timely.overdue": "Quá hạn (ngày)",
     "site.timely.claims-note": (
         "Thời điểm nộp, duyệt lấy từ ngày commit là do người commit tự khai: máy chủ chưa ghi nhật ký"
-        " đẩy (refs/hoso/push-log) cho các commit này, nên \"đúng hạn\" ở đây chưa được chứng minh."
+        ' đẩy (refs/hoso/push-log) cho các commit này, nên "đúng hạn" ở đây chưa được chứng minh.'
     ),
     "site.timely.weeks-note": (
         "Kế hoạch bài dạy: hạn nộp là trước khi tuần ghi trong tên tệp (tuan-05) bắt đầu; danh mục"

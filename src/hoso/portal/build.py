@@ -11,20 +11,25 @@ Steps, each proportional to what changed:
 4. pages (pages.py) are written for the overview and for each school whose page key changed; the
    others are linked from the last portal (output.py); MkDocs renders them;
 5. each school's own site is linked in under `site/<slug>/` (a public portal takes only public
-   builds, and never a site holding a confidential record), the portal's own search index (one
-   document per school) is written, and the search page merges the schools' indexes;
+   builds, and never a site holding a confidential record) — or, when its folder and index.json
+   are those of the last portal, its folder there is moved into the new one just before the swap
+   (and back if the build fails): a rebuild neither re-links nor deletes a province's millions of
+   files —, the portal's own search index (one document per school) is written, and the search
+   page merges the schools' indexes;
 6. exports (CSV, XLSX), `build-info.json`, then the folder is swapped in: a failed build leaves
    the last good portal in place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,9 +108,9 @@ def _overrides(got: Got) -> dict[str, str]:
 
 def _fingerprint(got: Got, audience: str) -> str | None:
     if got.kind == URL:
-        if got.raw is None:
+        if not got.raw_sha256:
             return None
-        ident = hashlib.sha256(got.raw).hexdigest()
+        ident = got.raw_sha256
     elif got.index_stat:
         ident = f"{got.site_dir}:{got.index_stat}"
     else:
@@ -125,7 +130,9 @@ def _unique(base: str, taken: set[str]) -> str:
 def _ingest(store: Store, gots: list[Got], audience: str) -> tuple[list[School], int]:
     taken: set[str] = set()
     slugs: list[str | None] = []
-    prints = [_fingerprint(g, audience) if not g.problems or g.site_dir or g.raw else None for g in gots]
+    prints = [
+        _fingerprint(g, audience) if not g.problems or g.site_dir or g.raw_sha256 else None for g in gots
+    ]
     for got, fp in zip(gots, prints, strict=True):
         kept = store.slug_of(fp) if fp else None
         wanted = got.source.entry.id
@@ -237,36 +244,51 @@ def _write(
         [__version__, lang(), config.audience, title, renderer.digest, nav, output.PORTAL_CSS],
         ensure_ascii=False,
     )
-    generated: dict[str, str] = dict(output.assets())
-    generated.update(pages.overview_pages(renderer, store, portal))
-    generated["tim-kiem.md"] = _search_page(renderer, portal)
-    keys: dict[str, str] = {}
-    reuse: list[str] = []
-    for school in schools:
-        keys[school.slug] = key = _page_key(base_key, store, school)
-        paths = [p.removesuffix(".md") + ".html" for p in pages.school_paths(store, school)]
-        if store.built_key(school.slug) == key and all((target / p).is_file() for p in paths):
-            reuse.extend(paths)
-        else:
-            generated.update(pages.school_pages(renderer, store, portal, school))
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     remove(tmp)
     work = Path(tempfile.mkdtemp(prefix="hoso-portal-"))
+    moved: list[tuple[Path, Path]] = []  # unchanged schools' sites taken from the last portal
     try:
         docs = work / "docs"
-        for rel, text in generated.items():
-            path = docs / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8"))
+        renderer.keep_raw((work / "raw.html").open("w+b"))
+        built = 0
+
+        def put(items: Iterable[tuple[str, str]]) -> None:
+            nonlocal built
+            for rel, text in items:
+                path = docs / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(text.encode("utf-8"))
+                built += rel.endswith(".md")
+
+        put(output.assets().items())
+        put(pages.overview_pages(renderer, store, portal))
+        put([("tim-kiem.md", _search_page(renderer, portal))])
+        keys: dict[str, str] = {}
+        reuse: list[str] = []
+        for school in schools:  # one school's pages in memory at a time
+            keys[school.slug] = key = _page_key(base_key, store, school)
+            paths = [p.removesuffix(".md") + ".html" for p in pages.school_paths(store, school)]
+            if store.built_key(school.slug) == key and all((target / p).is_file() for p in paths):
+                reuse.extend(paths)
+            else:
+                put(pages.school_pages(renderer, store, portal, school))
         dates = [s.commit_date for s in schools if s.commit_date]
         epoch = int(datetime.fromisoformat(max(dates)).timestamp()) if dates else 0
         cfg = output.engine_config(docs, tmp, title, nav, output.footer(title, len(schools)))
         warnings = output.run_mkdocs(work, cfg, epoch)
+        renderer.fill_raw(tmp)
         for rel in reuse:
             output.link_file(target / rel, tmp / rel)
+        linked: dict[str, str] = {}
         for got, school in zip(gots, schools, strict=True):
             if got.site_dir is not None and school.site_href and school.site_href.startswith(SITES + "/"):
-                output.link_tree(got.site_dir, tmp / SITES / school.slug)
+                linked[school.slug] = key = f"{got.site_dir}:{got.index_stat}"
+                old, new = target / SITES / school.slug, tmp / SITES / school.slug
+                if store.linked_key(school.slug) == key and old.is_dir():
+                    moved.append((old, new))  # taken last, just before the swap
+                else:
+                    output.link_tree(got.site_dir, new)
         _search_index(portal, tmp)
         for year in portal.years:
             rows = tables.school_rows(store, schools, year)
@@ -275,18 +297,33 @@ def _write(
             )
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         write_json(tmp / BUILD_INFO, _build_info(moment, config.audience, schools))
+        if moved:
+            (tmp / SITES).mkdir(exist_ok=True)
+        for old, new in list(moved):
+            old.rename(new)
         swap(tmp, target)
+        moved.clear()
     except OSError as exc:
+        _put_back(moved)
         remove(tmp)
         raise PortalBuildError("portal.write-failed", path=str(target), error=str(exc)) from exc
     except BaseException:
+        _put_back(moved)
         remove(tmp)
         raise
     finally:
+        renderer.keep_raw(None)
         shutil.rmtree(work, ignore_errors=True)
-    store.set_built(keys)
-    built = sum(1 for p in generated if p.endswith(".md"))
+    store.set_built(keys, linked)
     return PortalResult(target, schools, built, len(reuse), parsed, warnings)
+
+
+def _put_back(moved: list[tuple[Path, Path]]) -> None:
+    """A failed build returns the sites it took from the last portal."""
+    for old, new in moved:
+        if new.is_dir() and not old.exists():
+            with contextlib.suppress(OSError):
+                new.rename(old)
 
 
 def _page_key(base: str, store: Store, school: School) -> str:

@@ -7,6 +7,7 @@ another scheme than http(s), and no cookies or credentials.
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +17,9 @@ from hoso import __version__
 
 TIMEOUT = 20.0  # seconds, per connection and per read
 CHUNK = 1 << 16
+# Past the first TIMEOUT, an answer must keep coming at this average rate (a slow rural line
+# gives far more): a server dripping bytes inside the per-read timeout cannot hold the build.
+MIN_RATE = 16 * 1024  # bytes per second
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,14 @@ def fetch(url: str, limit: int, timeout: float = TIMEOUT) -> bytes:
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(url, f"> {limit} bytes")
             body = bytearray()
-            while chunk := response.read(CHUNK):
+            started = time.monotonic()
+            while chunk := response.read1(CHUNK):  # what has arrived: the rate is checked as it comes
                 body += chunk
                 if len(body) > limit:
                     raise FetchError(url, f"> {limit} bytes")
+                elapsed = time.monotonic() - started
+                if elapsed > timeout and len(body) < MIN_RATE * elapsed:
+                    raise FetchError(url, f"< {MIN_RATE // 1024} KiB/s")
             return bytes(body)
     except FetchError:
         raise

@@ -2,8 +2,9 @@
 
 index.json is the contract between a school's site and the portal (docs/site.md, `index.json`):
 schema version 1, and version 2, which adds per record `timeliness` and the top-level `missing`
-list. A later major version is refused with a message saying to update hoso; fields a version adds
-without changing meaning are ignored.
+list (and, later within version 2, the optional `locks` list of locks.yml). A later major version
+is refused with a message saying to update hoso; fields a version adds without changing meaning
+are ignored.
 
 An index.json may come from a server nobody here controls, so nothing in it is trusted: every
 string is bounded, every link must be a relative path inside the school's site (no scheme, no
@@ -58,7 +59,7 @@ class Record:
     timeliness: str | None  # dung-han | tre-han | chua-den-han | khong-co-han (schema 2)
     days_late: int | None
     deadline: str | None
-    locked: bool  # its history holds a khóa sổ
+    locked: bool  # its history holds a khóa sổ (read only when index.json has no `locks`)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,14 @@ class Index:
     years: list[str]
     records: list[Record] = field(default_factory=list)
     missing: list[Missing] | None = None  # None: the index says nothing about missing records
+    # year -> record types locked (empty: every type); None: an index.json without `locks`
+    # (written before it existed), whose locked years are those of its khóa sổ events
+    locks: dict[str, set[str]] | None = None
+
+    def locked(self, year: str) -> bool:
+        if self.locks is not None:
+            return year in self.locks
+        return any(r.locked for r in self.records if r.year == year)
 
     @property
     def has_timeliness(self) -> bool:
@@ -174,6 +183,14 @@ def _read(data: dict[str, Any], version: int) -> Index:
         years=years,
     )
     index.records = list(_records(data["records"], version))
+    if isinstance(data.get("locks"), list):
+        index.locks = {}
+        for lock in data["locks"]:
+            year = _match(_YEAR, lock["year"], "locks year")
+            kinds = {_match(_SLUG, tid, "locks types") for tid in lock.get("types") or []}
+            prior = index.locks.get(year)
+            whole = not kinds or prior == set()  # this lock, or an earlier one, takes every type
+            index.locks[year] = set() if whole else (prior or set()) | kinds
     if version >= 2 and isinstance(data.get("missing"), list):
         index.missing = [_missing(m) for m in data["missing"]]
     known = set(years) | {r.year for r in index.records} | {y for y, _ in hidden}

@@ -14,7 +14,6 @@ import copy
 import html
 import os
 import shutil
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +44,9 @@ def assets() -> dict[str, str]:
     return {
         "_hoso/hoso.css": site_pages.CSS,
         "_hoso/portal.css": PORTAL_CSS,
-        "_hoso/search.js": site_pages._asset("search.js"),
+        "_hoso/search.js": site_pages.asset("search.js"),
         "_hoso/portal-search.js": portal_js,
-        site_pages.IFRAME_WORKER: site_pages._vendored("iframe-worker/shim.js"),
+        site_pages.IFRAME_WORKER: site_pages.vendored("iframe-worker/shim.js"),
     }
 
 
@@ -60,7 +59,7 @@ def engine_config(docs: Path, out: Path, title: str, nav: list[object], footer: 
         "site_dir": str(out),
         "nav": nav,
         "extra_css": ["_hoso/hoso.css", "_hoso/portal.css"],
-        "markdown_extensions": [*engine["markdown_extensions"], site_build._icons()],
+        "markdown_extensions": [*engine["markdown_extensions"], site_build.icons_extension()],
         "extra": {"polyfills": [site_pages.IFRAME_WORKER], "generator": False},
         "copyright": html.escape(footer, quote=False),
     }
@@ -68,22 +67,7 @@ def engine_config(docs: Path, out: Path, title: str, nav: list[object], footer: 
 
 def run_mkdocs(work: Path, config: dict[str, Any], epoch: int) -> list[str]:
     """MkDocs with hoso's engine; its warnings returned, a failure raised as the site's error."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
-
-    records: list[str] = []
-    errors: list[str] = []
-    with site_build._env("SOURCE_DATE_EPOCH", str(epoch)), site_build._cwd(work):
-        cfg = site_build._load(work, config)
-        with site_build._collect_warnings(records, errors):
-            try:
-                mkdocs_build(cfg)
-            except (MkDocsException, OSError) as exc:
-                raise site_build.SiteBuildError("site.mkdocs-failed", error=str(exc)) from exc
-            except Exception as exc:
-                detail = f"{type(exc).__name__}: {exc}"
-                raise site_build.SiteBuildError("site.mkdocs-failed", error=detail) from exc
-    return records
+    return site_build.run_engine(work, config, epoch)
 
 
 def link_file(src: Path, dst: Path) -> None:
@@ -95,20 +79,28 @@ def link_file(src: Path, dst: Path) -> None:
 
 
 def link_tree(src: Path, dst: Path) -> int:
-    """Hard-link (else copy) every regular file under `src` into `dst`; symlinks are left out,
-    so nothing outside the school's site folder can reach the portal. Returns the file count."""
+    """Hard-link (else copy) every regular file under `src` into `dst`; symlinks and hidden
+    entries are left out, so nothing outside the school's site folder can reach the portal.
+    Returns the file count. Plain strings and scandir's cached types: a province is millions of
+    files, and pathlib's objects cost more than the link itself."""
     count = 0
-    for folder, dirs, files in os.walk(src, followlinks=False):
-        here = Path(folder)
-        rel = here.relative_to(src)
-        dirs[:] = [d for d in dirs if not (here / d).is_symlink() and not d.startswith(".")]
-        for name in files:
-            path = here / name
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode):
-                continue
-            link_file(path, dst / rel / name)
-            count += 1
+    todo = [(os.fspath(src), os.fspath(dst))]
+    while todo:
+        here, there = todo.pop()
+        os.makedirs(there, exist_ok=True)
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                    continue
+                target = os.path.join(there, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, target))
+                elif entry.is_file(follow_symlinks=False):
+                    try:
+                        os.link(entry.path, target, follow_symlinks=False)
+                    except OSError:
+                        shutil.copyfile(entry.path, target, follow_symlinks=False)
+                    count += 1
     return count
 
 

@@ -18,13 +18,16 @@ sections, a record type's counts to the school's own site, a group's counts to i
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import html
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from hoso.errors import ExitCode, HosoError
 from hoso.messages import t
@@ -35,6 +38,14 @@ from hoso.records import make_slug
 from hoso.site.pages import md
 
 STATUSES = ("da-duyet", "cho-duyet", "khong-hop-le")
+# A block of HTML kept out of Markdown: `{% call raw_html() %}<table>…</table>{% endcall %}` writes this
+# comment in the page's Markdown and the block to a file; `fill_raw` puts it back into the HTML
+# MkDocs wrote. Python-Markdown parses raw HTML with html.parser, token by token: a province's
+# million table rows cost minutes there and stay in MkDocs' memory until the last page is
+# written. Values in the block are escaped by the templates' autoescaping, so no value can write
+# this comment.
+RAW_MARK = "<!--hoso-raw:{}-->"
+_RAW = re.compile(r"<!--hoso-raw:([0-9]+)-->")
 TEMPLATES = ("home", "year", "schools", "directory", "school", "school_year", "search", "_macros")
 
 
@@ -87,21 +98,73 @@ class Renderer:
         self.env.filters["percent"] = tables.percent
         self.env.globals.update(t=t, level_name=level_name, state_label=state_label, statuses=STATUSES)
         self.digest = _digest(override)
+        self._raw: BinaryIO | None = None  # where raw blocks go (`keep_raw`); None: in the Markdown
+        self._raw_at: list[tuple[int, int]] = []  # (offset, length) of each block in that file
+        self.raw_pages: set[str] = set()  # pages (docs-relative .md) holding raw blocks
+
+    def keep_raw(self, file: BinaryIO | None) -> None:
+        """Write raw blocks to `file` (one file: a province's blocks are thousands) from now on;
+        None closes the last one and leaves blocks in the Markdown again."""
+        if self._raw is not None:
+            self._raw.close()
+        self._raw, self._raw_at = file, []
+        self.raw_pages = set()
 
     def render(self, name: str, src: str, **context: Any) -> str:
         from jinja2 import TemplateError as JinjaError
+        from markupsafe import Markup
+
+        base = posixpath.dirname(src) or "."
 
         def href(dst: str) -> str:
             if "://" in dst:
                 return dst
             target, sep, frag = dst.partition("#")
-            return posixpath.relpath(target, posixpath.dirname(src) or ".") + sep + frag
+            folder, _, file = target.rpartition("/")
+            if not file:
+                return posixpath.relpath(target, base) + sep + frag
+            return _relative_folder(folder or ".", base) + file + sep + frag
+
+        def raw(caller: Any) -> Any:
+            block = str(caller())
+            if self._raw is None:
+                return Markup(block)
+            data = block.encode("utf-8")
+            self._raw_at.append((self._raw.tell(), len(data)))
+            self._raw.write(data)
+            self.raw_pages.add(src)
+            return Markup("\n\n" + RAW_MARK.format(len(self._raw_at) - 1) + "\n\n")
 
         try:
             template = self.env.get_template(name + ".md.j2")
-            return template.render(href=href, src=src, **context)
+            return template.render(href=href, raw_html=raw, src=src, **context)
         except JinjaError as exc:
             raise TemplateError("portal.template-failed", name=name, error=str(exc)[:300]) from exc
+
+    def fill_raw(self, out: Path) -> None:
+        """Put the raw blocks back into the HTML pages MkDocs wrote in `out`."""
+        blocks = self._raw
+        assert blocks is not None
+
+        def block(n: str) -> str:
+            offset, length = self._raw_at[int(n)]
+            blocks.seek(offset)
+            return blocks.read(length).decode("utf-8")
+
+        for src in sorted(self.raw_pages):
+            page = out / (src.removesuffix(".md") + ".html")
+            parts = _RAW.split(page.read_text(encoding="utf-8"))  # text, number, text, …
+            for i in range(1, len(parts), 2):
+                parts[i] = block(parts[i])
+            page.write_text("".join(parts), encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_folder(folder: str, base: str) -> str:
+    """`folder` relative to `base`, ending with "/" (or "" for the same folder): the links of a
+    page of a million rows share a few folders, and posixpath.relpath is slow."""
+    rel = posixpath.relpath(folder, base)
+    return "" if rel == "." else rel + "/"
 
 
 def _md(text: object) -> Any:
@@ -113,7 +176,9 @@ def _md(text: object) -> Any:
 def _yaml_str(text: object) -> Any:
     from markupsafe import Markup
 
-    plain = " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"')
+    # the theme writes a page's title into <title> and its header without escaping: a school's
+    # name from its index.json reaches the page only as text, never as markup
+    plain = html.escape(" ".join(str(text).split()), quote=True).replace("\\", "\\\\").replace('"', '\\"')
     return Markup('"' + plain + '"')
 
 

@@ -46,7 +46,9 @@ class Got:
     kind: str = ""
     site_dir: Path | None = None  # a site folder on this machine
     base_url: str | None = None  # a published site
-    raw: bytes | None = None  # its index.json
+    raw: bytes | None = None  # its index.json, while it is being read (then dropped)
+    raw_sha256: str = ""  # a fetched index.json's digest (its fingerprint)
+    raw_file: Path | None = None  # where a fetched index.json waits to be read
     repo: Path | None = None
     head: str | None = None
     built: bool = False  # the portal built the school's site in this run
@@ -63,9 +65,17 @@ def obtain(source: Source, audience: str, cache: Path) -> Got:
     if source.url is not None:
         got.kind, got.base_url = URL, source.url
         try:
-            got.raw = fetch(source.url + INDEX, MAX_INDEX_BYTES)
+            raw = fetch(source.url + INDEX, MAX_INDEX_BYTES)
         except FetchError as exc:
             return got.fail("portal.url-failed", url=exc.url, reason=exc.reason)
+        # kept on disk until read: a province's index.json files do not fit in memory at once
+        got.raw_sha256 = hashlib.sha256(raw).hexdigest()
+        got.raw_file = cache / "fetched" / f"{got.raw_sha256}.json"
+        try:
+            got.raw_file.parent.mkdir(parents=True, exist_ok=True)
+            got.raw_file.write_bytes(raw)
+        except OSError:
+            got.raw, got.raw_file = raw, None
         return got
     path = source.path
     assert path is not None
@@ -97,12 +107,14 @@ def _read_index(got: Got) -> Got:
 
 
 def read_raw(got: Got) -> bytes:
-    """The index.json bytes of `got` (fetched already for an address)."""
-    if got.raw is None:
-        assert got.site_dir is not None
-        with (got.site_dir / INDEX).open("rb") as f:
-            got.raw = f.read(MAX_INDEX_BYTES + 1)
-    return got.raw
+    """The index.json bytes of `got` (fetched already for an address); not kept (`got.raw` is
+    only a fetched one that could not wait on disk)."""
+    if got.raw is not None:
+        return got.raw
+    path = got.raw_file if got.raw_file is not None else (got.site_dir or Path()) / INDEX
+    assert got.raw_file is not None or got.site_dir is not None
+    with path.open("rb") as f:
+        return f.read(MAX_INDEX_BYTES + 1)
 
 
 def _shows(site: Path, commit: str, audience: str) -> bool:

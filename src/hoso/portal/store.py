@@ -22,7 +22,7 @@ from typing import Any
 from hoso.portal.index import Index
 
 # Raised when the tables change: an older cache is dropped and rebuilt from the schools.
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS summary(slug TEXT, year TEXT, da_duyet INTEGER, cho_d
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
   ino INTEGER, blob TEXT);
 CREATE TABLE IF NOT EXISTS built(slug TEXT PRIMARY KEY, key TEXT);
+CREATE TABLE IF NOT EXISTS linked(slug TEXT PRIMARY KEY, key TEXT);
 """
 _PER_SCHOOL = ("schools", "types", "records", "missing", "summary")
 
@@ -75,7 +76,7 @@ class Store:
         self.db.executescript(_SCHEMA)
         row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         if row is None or row[0] != STORE_VERSION:
-            for table in (*_PER_SCHOOL, "files", "built"):
+            for table in (*_PER_SCHOOL, "files", "built", "linked"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('version', ?)", (STORE_VERSION,))
 
@@ -241,12 +242,13 @@ class Store:
 
     # ---- caches ---------------------------------------------------------------------------------
 
-    def known_hash(self, path: str, size: int, mtime_ns: int, ino: int) -> str | None:
-        row = self.db.execute(
-            "SELECT blob FROM files WHERE path=? AND size=? AND mtime_ns=? AND ino=?",
-            (path, size, mtime_ns, ino),
-        ).fetchone()
-        return None if row is None else str(row[0])
+    def known_hashes(self, prefix: str) -> dict[str, tuple[int, int, int, str]]:
+        """path -> (size, mtime_ns, inode, blob) of every hashed file under `prefix`."""
+        rows = self.db.execute(
+            "SELECT path, size, mtime_ns, ino, blob FROM files WHERE path >= ? AND path < ?",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return {path: (size, mtime, ino, blob) for path, size, mtime, ino, blob in rows}
 
     def remember_hashes(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         self.db.execute("BEGIN")
@@ -257,10 +259,17 @@ class Store:
         row = self.db.execute("SELECT key FROM built WHERE slug=?", (slug,)).fetchone()
         return None if row is None else str(row[0])
 
-    def set_built(self, keys: dict[str, str]) -> None:
+    def linked_key(self, slug: str) -> str | None:
+        """What the school's site in the last portal was linked from (its folder and index.json)."""
+        row = self.db.execute("SELECT key FROM linked WHERE slug=?", (slug,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_built(self, keys: dict[str, str], linked: dict[str, str]) -> None:
         self.db.execute("BEGIN")
         self.db.execute("DELETE FROM built")
         self.db.executemany("INSERT INTO built VALUES(?,?)", keys.items())
+        self.db.execute("DELETE FROM linked")
+        self.db.executemany("INSERT INTO linked VALUES(?,?)", linked.items())
         self.db.execute("COMMIT")
 
 
@@ -272,16 +281,14 @@ def _summaries(slug: str, index: Index, records: list[Any]) -> Iterator[tuple[An
         row[col[r.status]] += 1
         if r.timeliness == "tre-han":
             row[3] += 1
-        if r.locked:
-            row[5] = 1
     for m in index.missing or []:
         by_year.setdefault(m.year, [0] * 6)[4] += 1
     hidden: dict[str, int] = {}
     for (year, _), n in index.hidden.items():
         hidden[year] = hidden.get(year, 0) + n
         by_year.setdefault(year, [0] * 6)
-    for year, (a, b, c, late, miss, locked) in sorted(by_year.items()):
-        yield (slug, year, a, b, c, late, miss, hidden.get(year, 0), locked)
+    for year, (a, b, c, late, miss, _) in sorted(by_year.items()):
+        yield (slug, year, a, b, c, late, miss, hidden.get(year, 0), int(index.locked(year)))
 
 
 def _summary(row: tuple[Any, ...]) -> Summary:

@@ -81,10 +81,12 @@ def _file_blob(path: Path, size: int, oid: str) -> tuple[str, tuple[int, int, in
 
 def _files(site: Path, store: Store, slug: str) -> list[Problem]:
     rows = list(store.files_of(slug))
+    root = os.fspath(site)
+    known = store.known_hashes(root + os.sep)  # one query per school, not one per file
     todo: list[tuple[Path, str, int, str]] = []
     bad: list[str] = []
     for download, oid, size, rec in rows:
-        path = site / download.split("#", 1)[0]
+        path = os.path.join(root, download.split("#", 1)[0])
         try:
             info = os.lstat(path)
         except OSError:
@@ -93,17 +95,17 @@ def _files(site: Path, store: Store, slug: str) -> list[Problem]:
         if not stat.S_ISREG(info.st_mode):
             bad.append(rec)
             continue
-        known = store.known_hash(str(path), info.st_size, info.st_mtime_ns, info.st_ino)
-        if known is None:
-            todo.append((path, oid, size, rec))
-        elif known != oid:
+        hashed = known.get(path)
+        if hashed is None or hashed[:3] != (info.st_size, info.st_mtime_ns, info.st_ino):
+            todo.append((Path(path), oid, size, rec))
+        elif hashed[3] != oid:
             bad.append(rec)
     learned: list[tuple[str, int, int, int, str]] = []
     with ThreadPoolExecutor(WORKERS) as pool:
         results = pool.map(lambda item: _file_blob(item[0], item[2], item[1]), todo)
-        for (path, oid, _, rec), (blob, seen) in zip(todo, results, strict=True):
+        for (file, oid, _, rec), (blob, seen) in zip(todo, results, strict=True):
             if seen is not None and blob not in ("", "size"):
-                learned.append((str(path), seen[0], seen[1], seen[2], blob))
+                learned.append((str(file), seen[0], seen[1], seen[2], blob))
             if blob != oid:
                 bad.append(rec)
     if learned:

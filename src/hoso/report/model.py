@@ -32,7 +32,7 @@ from hoso.records import PathProblem, parse_path, valid_year, year_span
 from hoso.repo import has_commits
 from hoso.site.model import INSPECTOR, Record, collect, owner_name
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
-from hoso.timeliness import LATE, ON_TIME, Row, group_of, local_day, state_of
+from hoso.timeliness import LATE, ON_TIME, UNDETERMINED, Row, group_of, local_day, state_of
 
 REPORT_FORMAT, REPORT_VERSION = "hoso-report", 1
 # hồ sơ chuyên môn: the records Điều 21 of the school charters puts on the tổ chuyên môn and the
@@ -161,6 +161,12 @@ class Report:
     indicators: list[Indicator]
     config: Config
 
+    @property
+    def undetermined(self) -> list[Item]:
+        """Records whose deadline cannot be told (slug and title disagree, a week outside the
+        calendar): in no on-time or late column, counted apart."""
+        return [i for i in self.items if i.row.state == UNDETERMINED]
+
 
 def build(root: Path, year: str, *, today: date, hoc_ky: int | None = None, rev: str = "HEAD") -> Report:
     """The report of `year` (or of its học kỳ `hoc_ky`) from commit `rev`, as of `today`."""
@@ -258,7 +264,7 @@ def _branch_item(path: str, config: Config, sy: SchoolYear, today: date, submitt
         return None
     year_sy = sy if loc.year == sy.year else school_year(loc.year, config.catalog.calendar)
     placed = record_due(rt, year_sy, loc.slug, "", local_day(submitted))
-    state, days_late = state_of(placed.deadline, submitted, today)
+    state, days_late = state_of(placed.deadline, submitted, today, placed.problem)
     row = Row(
         path=path,
         year=loc.year,
@@ -272,6 +278,8 @@ def _branch_item(path: str, config: Config, sy: SchoolYear, today: date, submitt
         approved=None,
         state=state,
         days_late=days_late,
+        reason=placed.problem,
+        named=placed.named,
     )
     return Item(
         path=path,

@@ -176,6 +176,8 @@ def _notes(report: Report, st: dict[str, Any]) -> list[Any]:
             iso=report.today.isoformat(),
         ),
     ]
+    if report.undetermined:
+        notes.append(t("report.pdf.note-undetermined", count=len(report.undetermined)))
     return [_p("– " + note, st["note"]) for note in notes]
 
 

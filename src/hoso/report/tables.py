@@ -132,6 +132,8 @@ def as_json(report: Report) -> dict[str, Any]:
         "types": [_line(line) for line in report.types],
         "groups": [_line(line) for line in report.groups],
         "total": _line(report.total),
+        # counted apart from on_time and late: the deadline of these cannot be told
+        "undetermined": [i.path for i in report.undetermined],
         "records": [_item(i) for i in report.items],
     }
 
@@ -159,6 +161,7 @@ def info_rows(report: Report) -> list[tuple[str, str]]:
         ("commit", report.commit),
         ("ngay-commit", report.commit_date),
         ("thoi-diem-nop-theo", "push-log" if report.push_log else "commit"),
+        ("khong-xac-dinh-han", str(len(report.undetermined))),
     ]
 
 

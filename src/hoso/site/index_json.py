@@ -4,7 +4,8 @@ The schema is versioned (`schema_version`) and shipped as JSON Schema (`index.sc
 next to `index.json`); docs/index-json.md documents every field. A new optional field keeps the
 version; removing or changing the meaning of a field raises it.
 
-The public build holds no confidential record: only their counts per year and type.
+The public build holds no confidential record: only their counts per year and type; and no
+missing or not-yet-due slot of a confidential type (hoso.timeliness.Timeliness.withhold).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def build(site: Site) -> dict[str, Any]:
         "confidential_counts": [
             {"year": year, "type": type_id, "count": count}
             for (year, type_id), count in sorted(site.hidden.items())
+        ],
+        # optional, added within version 2: a portal reads the locks instead of inferring them
+        "locks": [
+            {"year": lock.year, "types": list(lock.types), "since": lock.since.isoformat()}
+            for lock in site.config.locks.locks
         ],
         "records": [_record(r) for r in site.records],
     }

@@ -248,6 +248,7 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD", *, today: 
         records = [r for r in records if not r.confidential]
         shown = {r.path for r in records}
         timely.rows = [row for row in timely.rows if row.path in shown]  # counts never reveal more
+        timely.withhold({rt.id for rt in config.catalog.record_types if rt.confidential})
     years = sorted({r.loc.year for r in records} | {y for y, _ in hidden}, reverse=True)
     return Site(
         root=root,

@@ -66,9 +66,9 @@ def render(site: Site) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
     pages: dict[str, str] = {
         "_hoso/hoso.css": CSS,
-        "_hoso/search.js": _asset("search.js"),
+        "_hoso/search.js": asset("search.js"),
         "_hoso/preview.js": PREVIEW_JS,
-        IFRAME_WORKER: _vendored("iframe-worker/shim.js"),
+        IFRAME_WORKER: vendored("iframe-worker/shim.js"),
     }
     pages["index.md"] = _home(site)
     pages["tim-kiem.md"] = _search_page(site)
@@ -115,7 +115,10 @@ def _front(title: str, description: str = "") -> str:
 
 
 def _yaml_str(text: str) -> str:
-    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # The theme writes a page's title into <title> and its header without escaping: a name from
+    # people.yml or a record's title reaches the page only as text, never as markup.
+    plain = html.escape(" ".join(text.split()), quote=True)
+    return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _counts_row(site: Site, records: Iterable[Record]) -> str:
@@ -662,13 +665,13 @@ def _lock() -> str:
     return ':material-lock:{ title="' + t("site.confidential-icon") + '" }'
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     from importlib import resources
 
     return (resources.files("hoso") / "data" / "site" / name).read_text(encoding="utf-8")
 
 
-def _vendored(name: str) -> str:
+def vendored(name: str) -> str:
     from importlib import resources
 
     return (resources.files("hoso") / "data" / "vendor" / name).read_text(encoding="utf-8")

@@ -2,7 +2,10 @@
 and person how many records came on time, late, or are still missing past their deadline.
 
 A time read from a commit is the committer's claim and is said to be one (class `hoso-claim`);
-a time from the server's push log is evidence. Pages are HTML-escaped as in `pages`.
+a time from the server's push log is evidence. A record whose deadline cannot be told (slug and
+title naming different weeks, a week outside the calendar) says why, and is counted apart
+(shown only where there is one). The public edition lists no slot of a confidential type
+(hoso.timeliness.Timeliness.withhold). Pages are HTML-escaped as in `pages`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Iterable
 from hoso.messages import t
 from hoso.record_times import COMMIT, Moment
 from hoso.site.model import Site, describe_time
-from hoso.timeliness import COUNTED, LATE, NO_DEADLINE, Row, Slot
+from hoso.timeliness import COUNTED, LATE, NO_DEADLINE, NOT_DUE, UNDETERMINED, Row, Slot
 
 SLOT_LIMIT = 100  # missing rows shown per list; the rest are counted
 
@@ -31,7 +34,15 @@ def state_text(row: Row) -> str:
     text = t("site.timely.state." + row.state)
     if row.state == LATE and row.days_late:
         text = t("site.timely.late-by", days=row.days_late)
+    if row.state == UNDETERMINED and row.reason:
+        text += ": " + t("site.timely.reason." + row.reason, named=", ".join(map(str, row.named)))
     return text
+
+
+def _keys(counts: Iterable[dict[str, int]]) -> list[str]:
+    """The counts shown: never "not yet due" (a record list), "undetermined" only when any."""
+    shown = [k for k in COUNTED if k != NOT_DUE]
+    return shown if any(c[UNDETERMINED] for c in counts) else [k for k in shown if k != UNDETERMINED]
 
 
 def _moment(moment: Moment | None) -> str:
@@ -47,15 +58,20 @@ def entry_rows(row: Row | None) -> list[tuple[str, str]]:
     approval, each time with its source."""
     if row is None:
         return []
-    if row.deadline is None:
+    if row.state == UNDETERMINED:
+        deadline = f'<span class="hoso-timely hoso-{_esc(row.state)}">{_esc(state_text(row))}</span>'
+        if row.deadline is not None:
+            deadline += " (" + _esc(t("site.timely.earliest", date=_day(row.deadline))) + ")"
+    elif row.deadline is None:
         deadline = _esc(t("site.timely.state." + NO_DEADLINE))
     else:
         deadline = f"{_esc(_day(row.deadline))} — "
         deadline += f'<span class="hoso-timely hoso-{_esc(row.state)}">{_esc(state_text(row))}</span>'
-    if row.hoc_ky:
-        deadline += " " + _esc(t("site.timely.for-hoc-ky", n=row.hoc_ky))
-    if row.week:
-        deadline += " " + _esc(t("site.timely.for-week", n=row.week))
+    if row.state != UNDETERMINED:  # the reason names the weeks or học kỳ
+        if row.hoc_ky:
+            deadline += " " + _esc(t("site.timely.for-hoc-ky", n=row.hoc_ky))
+        if row.week:
+            deadline += " " + _esc(t("site.timely.for-week", n=row.week))
     return [
         (t("site.timely.deadline"), deadline),
         (t("site.timely.submitted"), _moment(row.submitted)),
@@ -67,7 +83,7 @@ def _summary(site: Site, rows: Iterable[Row], missing: Iterable[Slot]) -> str:
     timely = site.timeliness
     assert timely is not None
     counts = timely.counts(rows, missing)
-    cells = " · ".join(f"{t('site.timely.count.' + k)}: {counts[k]}" for k in COUNTED if k != "chua-den-han")
+    cells = " · ".join(f"{t('site.timely.count.' + k)}: {counts[k]}" for k in _keys([counts]))
     return f"{cells} ({t('site.timely.as-of', date=_day(timely.today))})"
 
 
@@ -178,7 +194,7 @@ def year_section(site: Site, year: str) -> list[str]:
     shown = [(rt, found) for rt, found in types if found and (found[1] or any(r.deadline for r in found[0]))]
     if not shown:
         return []
-    keys = [k for k in COUNTED if k != "chua-den-han"]
+    keys = _keys(timely.counts(*found) for _, found in shown)
     out = [f"\n## {t('site.timely.title')}\n", t("site.timely.as-of-line", date=_day(timely.today)) + "\n"]
     out.append(f"| {t('site.col.type')} | " + " | ".join(t("site.timely.count." + k) for k in keys) + " |")
     out.append("|---|" + "---|" * len(keys))
