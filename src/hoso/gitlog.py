@@ -29,6 +29,14 @@ from hoso.evidence import EvidenceCache
 from hoso.repo import Change, Commit, author_and_message, git_env, read_notes, read_objects, run_git
 
 COMMIT, SIGNER = "commit", "commit-signer"
+# refs that are not history of the school's records
+ALL_REFS = (
+    "--exclude=refs/notes/*",
+    "--exclude=refs/stash",
+    "--exclude=refs/replace/*",
+    "--exclude=refs/hoso/*",
+    "--all",
+)
 _VERSION = "1"
 
 
@@ -171,6 +179,15 @@ def _changes(raw: str) -> list[Change]:
         else:
             i += 1
     return changes
+
+
+def history_revs(root: Path, *, all_refs: bool) -> list[str]:
+    """What the audit trail reads: HEAD's history, or every branch's; nothing before a commit."""
+    from hoso.repo import has_commits
+
+    if all_refs:
+        return list(ALL_REFS)
+    return ["HEAD"] if has_commits(root) else []
 
 
 @dataclass

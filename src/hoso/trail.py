@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
 from hoso.evidence import EvidenceCache
-from hoso.gitlog import cached_commits, list_cached
+from hoso.gitlog import Listing, cached_commits, history_revs, list_cached
 from hoso.records import is_record_area
-from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, has_commits, note_stamps
+from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, note_stamps
 from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
 from hoso.server.identity import allowed_signers_file
 from hoso.trail_evidence import Proof, attach, load_config_or_none
@@ -65,15 +65,6 @@ KINDS = (NOP, NOP_LAI, DUYET, TU_CHOI, SUA, KY_BO_SUNG, XOA, KHOA_SO, CAU_HINH)
 # 2: dates in Vietnam time (+07:00), display names next to the person ids, the nop-lai kind
 JSON_VERSION = 2
 VN_TIME = timezone(timedelta(hours=7))  # Việt Nam: one zone, no summer time
-
-# refs that are not history of the school's records
-_ALL_REFS = (
-    "--exclude=refs/notes/*",
-    "--exclude=refs/stash",
-    "--exclude=refs/replace/*",
-    "--exclude=refs/hoso/*",
-    "--all",
-)
 
 
 @dataclass
@@ -322,19 +313,21 @@ def _lock_count(reader: BlobReader, oid: str) -> int:
     return len(locks) if isinstance(locks, list) else 0
 
 
-def events(root: Path, query: Query) -> list[Event]:
-    """The events of HEAD's history (every branch with `all_refs`), oldest first, filtered."""
-    revs: list[str] = []
-    if query.all_refs:
-        revs = list(_ALL_REFS)
-    elif has_commits(root):
-        revs = ["HEAD"]
-    # `--since` filters the events, not the history read: what an event means (a resubmission,
-    # an approver's signature new in the approval) depends on what came before the window
-    # git lists the commits and SQLite reads them (both release the interpreter) while the
-    # configuration loads
+def events(
+    root: Path, query: Query, *, revs: list[str] | None = None, listed: Future[Listing] | None = None
+) -> list[Event]:
+    """The events of HEAD's history (every branch with `all_refs`), oldest first, filtered.
+
+    `revs` and `listed` (`gitlog.history_revs`, `gitlog.list_cached` started in a thread) let a
+    caller have git list the commits while it imports; `--since` filters the events, not the
+    history read: what an event means (a resubmission, an approver's signature new in the
+    approval) depends on what came before the window."""
+    if revs is None:
+        revs = history_revs(root, all_refs=query.all_refs)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        listed = pool.submit(list_cached, root, revs, merge_changes=True) if revs else None
+        if listed is None and revs:
+            # git lists the commits and SQLite reads them while the configuration loads
+            listed = pool.submit(list_cached, root, revs, merge_changes=True)
         config = load_config_or_none(root)
         listing = listed.result() if listed is not None else None
     cache = EvidenceCache(root)

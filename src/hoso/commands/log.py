@@ -12,12 +12,14 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hoso import trail
 from hoso.commands._common import err, out_json, repo_root
 from hoso.errors import ExitCode, UsageError
 from hoso.messages import t, template
-from hoso.rules.history import DISPOSAL
+
+if TYPE_CHECKING:
+    from hoso.trail import Event
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -28,8 +30,19 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("log.not-git", path=str(root))
     since = parse_day(args.since) if args.since else None
     path = repo_path(root, args.path) if args.path else ""
-    query = trail.Query(path=path, person=args.person, since=since, all_refs=args.all)
-    events = trail.events(root, query)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hoso.gitlog import history_revs, list_cached
+
+    revs = history_revs(root, all_refs=args.all)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # git lists the commits and SQLite reads them while the rest of hoso is imported
+        listed = pool.submit(list_cached, root, revs, merge_changes=True) if revs else None
+        from hoso import trail
+        from hoso.rules.history import DISPOSAL
+
+        query = trail.Query(path=path, person=args.person, since=since, all_refs=args.all)
+        events = trail.events(root, query, revs=revs, listed=listed)
     if args.format == "json":
         out_json({"version": trail.JSON_VERSION, "events": [e.as_json() for e in events]})
     else:
@@ -37,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
         labels = {k: t(f"log.kind.{k}").ljust(width) for k in trail.KINDS}
         line = template("log.line")
         # one write: thousands of events print in one go
-        sys.stdout.write("".join(render(e, labels, line) + "\n" for e in events))
+        sys.stdout.write(
+            "".join(render(e, labels, line, xoa=trail.XOA, disposal=DISPOSAL) + "\n" for e in events)
+        )
         err(t("log.count", count=len(events)) if events else t("log.none"))
     return int(ExitCode.OK)
 
@@ -65,21 +80,22 @@ def repo_path(root: Path, raw: str) -> str:
     return "" if str(rel) == "." else rel.as_posix()
 
 
-def render(e: trail.Event, labels: dict[str, str], line: str) -> str:
-    """One event as a line; `labels`: each kind's name, padded; `line`: the "log.line" template."""
+def render(e: Event, labels: dict[str, str], line: str, *, xoa: str, disposal: str) -> str:
+    """One event as a line; `labels`: each kind's name, padded; `line`: the "log.line" template;
+    `xoa`: the deletion kind; `disposal`: the trailer naming a disposal decision."""
     day = e.date[:16].replace("T", " ") + (" (UTC+7)" if e.date.endswith("+07:00") else "")
 
     def name(pid: str) -> str:
         return e.names.get(pid, pid)
 
     text = line.format(date=day, kind=labels[e.kind], who=name(e.author), paths=", ".join(e.paths))
-    if not (e.reason or e.proofs or e.claims or e.kind == trail.XOA):
+    if not (e.reason or e.proofs or e.claims or e.kind == xoa):
         return text
     extra = []
     if e.reason:
         extra.append(t("log.reason", reason=e.reason))
-    if e.kind == trail.XOA:
-        extra += [t("log.disposal", ref=ref) for ref in e.trailers.get(DISPOSAL, []) if ref != e.reason]
+    if e.kind == xoa:
+        extra += [t("log.disposal", ref=ref) for ref in e.trailers.get(disposal, []) if ref != e.reason]
     if e.proofs:
         shown = ", ".join(t(f"log.proof.{p.kind}", person=name(p.person)) for p in e.proofs)
         extra.append(t("log.evidence", items=shown))
