@@ -228,11 +228,6 @@ def test_a_school_name_cannot_write_html_into_the_portal(tmp_path: Path) -> None
     assert raw == [], raw
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="portal/sources.py: a site folder in the work tree is taken on its word (commit = HEAD,"
-    " blobs exist): its (path, blob) list is not compared with HEAD's tree",
-)
 def test_a_repositorys_own_site_that_lies_is_not_verified(school: Path, tmp_path: Path) -> None:
     """schools.yml names a school's repository. The portal takes the site folder in its work
     tree (`site/`) when its build-info.json names HEAD, and checks index.json's `commit` against
@@ -305,11 +300,6 @@ def test_a_slow_school_server_cannot_hold_the_portal_build(tmp_path: Path) -> No
     assert elapsed < 5, f"the answer was waited for {elapsed:.1f} s"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="portal/verify.py: a sampled PDF's download cap is the size the school's index.json"
-    " declares, unbounded",
-)
 def test_a_published_sites_declared_pdf_size_does_not_set_the_download_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -356,10 +346,6 @@ def test_a_published_sites_declared_pdf_size_does_not_set_the_download_cap(
 # ---- 4. the Caddy deployment -----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="site/build.py: a build replaces a folder whose build-info.json names the other audience",
-)
 def test_the_public_folder_never_receives_the_inspector_build(school: Path, tmp_path: Path) -> None:
     """docs/deploy.md has the school run two lines in cron, `hoso site build --out
     /srv/hoso/thanh-tra` and `hoso site build --audience public --out /srv/hoso/cong-khai`, and

@@ -3,9 +3,11 @@
 Test files, all made at test time (helpers of tests/test_site.py and tests/sigfixtures.py):
 
 * three school repositories from the real `hoso init` (`make_school`): A, a THCS of Xã Đông Hòa
-  holding a học bạ (confidential type) whose title carries `SENTINEL`; B, a tiểu học of Xã Tây Sơn;
-  C, a THCS of Xã Tây Sơn whose sites were built by `hoso site build` before one more commit
-  (its index.json shows a commit older than HEAD: stale). Each holds a tổ record signed by the
+  holding a học bạ (confidential type) whose title carries `SENTINEL`, with its own inspector
+  site built at HEAD (the portal builds its own and compares the two: no difference); B, a tiểu
+  học of Xã Tây Sơn; C, a THCS of Xã Tây Sơn whose sites were built by `hoso site build` before one
+  more commit and are put in each portal's cache as the portal's builds of an earlier run, with
+  `build: false` (its index.json shows a commit older than HEAD: stale). Each holds a tổ record signed by the
   tổ trưởng of the test PKI (đã duyệt), an unsigned lesson plan (`make_pdf()`, chờ duyệt) and a
   signed plan changed after signing (`sigfixtures.change_content`, không hợp lệ).
 * attack inputs written here: schools.yml with a YAML syntax error, a tag, 3 MB of text; copies of
@@ -104,6 +106,7 @@ class Schools:
         return path
 
     def portal(self, schools: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> Run:
+        self.seed(out)
         return S.hoso(
             self.base,
             env or self.env,
@@ -117,12 +120,25 @@ class Schools:
             timeout=600,
         )
 
+    def seed(self, out: Path) -> None:
+        """C's sites built before its last commit, as the portal `out` built them in an earlier
+        run (the portal never reads a site folder of a school's work tree)."""
+        from hoso.portal.build import default_cache
+        from hoso.portal.sources import cache_site
+
+        for audience, built in (("inspector", "site"), ("public", "site-public")):
+            cached = cache_site(default_cache(out.resolve()), self.c.root.resolve(), audience)
+            if not cached.exists():
+                shutil.copytree(self.c.root / built, cached)
+
 
 def three_schools(base: Path) -> Schools:
     env = S.base_env(base / "home")
     a = make_school(base, env, "a", level="thcs", code="79000001", commune="Xã Đông Hòa", secret=True)
     b = make_school(base, env, "b", level="tieu-hoc", code="79000002", commune="Xã Tây Sơn")
     c = make_school(base, env, "c", level="thcs", code="79000003", commune="Xã Tây Sơn")
+    run = S.hoso(a.root, env, "site", "build")
+    assert run.code == 0, run.text
     for audience in ("inspector", "public"):
         run = S.hoso(c.root, env, "site", "build", "--audience", audience)
         assert run.code == 0, run.text
@@ -284,6 +300,21 @@ def test_every_count_links_to_the_records_behind_it(schools: Schools, inspector:
     assert fragment == "cho-duyet--ke-hoach-bai-day" and fragment in S.ids(target)
 
 
+def test_a_schools_own_site_is_compared_not_read(schools: Schools, inspector: Portal) -> None:
+    """A's own site (built at HEAD in its work tree) is not the portal's source: the portal built
+    its own and compared the records (path, blob, status): the same, so A verifies."""
+    from hoso.portal.build import default_cache
+    from hoso.portal.sources import cache_site
+
+    own = json.loads((schools.a.root / "site" / "build-info.json").read_text(encoding="utf-8"))
+    assert own["commit"] == S.git(schools.a.root, schools.env, "rev-parse", "HEAD").strip()
+    cached = cache_site(default_cache(inspector.out.resolve()), schools.a.root.resolve(), "inspector")
+    assert (cached / "index.json").is_file()
+    memo = json.loads(cached.with_name(cached.name + ".own.json").read_text(encoding="utf-8"))
+    assert memo["differs"] == []
+    assert school_row(inspector, "79000001")[1][12] == "Đã xác minh"
+
+
 def test_overview_by_level_and_commune(inspector: Portal) -> None:
     home = inspector.page("index.html")
     levels = {cells[0]: cells[1:] for _, cells in table_rows(S.after(home, "Theo cấp học"))[1:]}
@@ -414,15 +445,19 @@ def test_bad_schools_yml_is_refused_with_its_line(schools: Schools, tmp_path: Pa
 
 
 def tampered_sites(schools: Schools, base: Path) -> dict[str, Path]:
-    """Copies of B's built site: a wrong blob in index.json, a replaced PDF, schema_version 3."""
+    """Copies of B's built site: a wrong blob in index.json, a replaced PDF, schema_version 3, a
+    record declared larger than any catalog allows."""
     built = base / "b-site"
     run = S.hoso(schools.b.root, schools.env, "site", "build", "--out", str(built))
     assert run.code == 0, run.text
     out = {}
-    for name in ("blob", "pdf", "v3"):
+    for name in ("blob", "pdf", "v3", "big"):
         out[name] = base / f"b-{name}"
         shutil.copytree(built, out[name])
     index = json.loads((built / "index.json").read_text(encoding="utf-8"))
+    big = json.loads(json.dumps(index))
+    big["records"][0]["size"] = 501 * 1024 * 1024
+    (out["big"] / "index.json").write_text(json.dumps(big), encoding="utf-8")
     index["records"][0]["blob"] = "0" * 40
     (out["blob"] / "index.json").write_text(json.dumps(index), encoding="utf-8")
     pdf = out["pdf"] / index["records"][1]["download"]
@@ -464,6 +499,7 @@ def test_broken_and_tampered_schools_are_shown_and_fail_the_exit_code(
     assert states["good"][6] == "Đã xác minh"
     assert states["blob"][6] == "Không xác minh được" and "không khớp mã phiên bản" in states["blob"][7]
     assert states["pdf"][6] == "Không xác minh được"
+    assert states["big"][6] == "Không xác minh được" and "mức tối đa mà catalog cho phép" in states["big"][7]
     assert states["v3"][6] == "Lỗi" and "schema_version 3" in states["v3"][7]
     assert states["thieu"][6] == "Lỗi" and "không có thư mục" in states["thieu"][7]
     assert (

@@ -1009,6 +1009,31 @@ def test_failed_builds_leave_the_previous_site_untouched(
     assert git(s.root, s.env, "status", "--porcelain") == ""
 
 
+def test_a_folder_holding_the_other_audience_is_not_replaced(
+    school: School, inspector: Built, public: Built, tmp_path: Path
+) -> None:
+    """One word missing from a cron line (`--audience public`) must not put the inspectors'
+    edition in the folder served to everyone, nor the reverse: refused, the folder unchanged,
+    unless --replace-other-audience says so."""
+    from hoso.site.build import build as build_site
+
+    shown = tmp_path / "cong-khai"
+    shutil.copytree(public.out, shown)
+    before = snapshot(shown)
+    run = build(school.root, school.env, shown)
+    assert run.code == 3
+    assert_clean_failure(run, str(shown), "bản cho thanh tra", "bản công khai", "--replace-other-audience")
+    assert snapshot(shown) == before and leftovers(shown) == []
+    inspectors = tmp_path / "thanh-tra"
+    shutil.copytree(inspector.out, inspectors)
+    run = build(school.root, school.env, inspectors, "--audience", "public")
+    assert_clean_failure(run, str(inspectors), "--replace-other-audience")
+    assert snapshot(inspectors)["build-info.json"] == (inspector.out / "build-info.json").read_bytes()
+    result = build_site(school.root, "public", inspectors, replace_other_audience=True)
+    assert result.out == inspectors.resolve()
+    assert json.loads((inspectors / "build-info.json").read_text(encoding="utf-8"))["audience"] == "public"
+
+
 # ---- 5. repeatable ------------------------------------------------------------------------------------
 
 

@@ -507,3 +507,15 @@ def test_names_reach_the_pages_as_text_never_as_markup(base: Built, tmp_path: Pa
     }
     assert not [rel for rel, page in pages.items() if "<script>alert('ten-gia')" in page]
     assert any("&lt;script&gt;alert(" in page for page in pages.values())  # shown, as text
+
+
+def test_the_command_refuses_to_put_one_edition_over_the_other(base: Built, tmp_path: Path) -> None:
+    """A cron line missing `--audience public` must not publish the inspectors' edition."""
+    s, out = fresh(base, tmp_path)  # `out` holds the inspectors' edition
+    before = snapshot(out)
+    run = build(s.root, s.env, out, "--audience", "public")
+    assert_clean_failure(run, str(out))
+    assert snapshot(out) == before
+    run = build(s.root, s.env, out, "--audience", "public", "--replace-other-audience")
+    assert run.code == 0, run.text
+    assert snapshot(out) != before

@@ -250,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--out", metavar=t("cli.metavar-dir"), help=t("cli.site.out"))
     a.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.site.today"))
+    a.add_argument("--replace-other-audience", action="store_true", help=t("cli.site.replace-other-audience"))
     a = actions.add_parser("serve", help=t("cli.site.serve"), description=t("cli.site.serve"))
     a.add_argument(
         "--audience", choices=("inspector", "public"), default="inspector", help=t("cli.site.audience")
@@ -259,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--port", type=int, default=8000, help=t("cli.site.port"))
     a.add_argument("--no-build", action="store_true", help=t("cli.site.no-build"))
     a.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.site.today"))
+    a.add_argument("--replace-other-audience", action="store_true", help=t("cli.site.replace-other-audience"))
 
     p = add("audit")
     p.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.opt-format"))

@@ -1,4 +1,8 @@
-"""`hoso site build [--audience inspector|public] [--out DIR]` and `hoso site serve`.
+"""`hoso site build [--audience inspector|public] [--out DIR] [--replace-other-audience]` and
+`hoso site serve`.
+
+A folder holding the other audience's build is replaced only with --replace-other-audience
+(hoso.site.build).
 
 `serve` builds (unless --no-build) and serves the folder on 127.0.0.1 with Python's own HTTP
 server: no live reload, no network beyond the loopback, stopped with Ctrl+C.
@@ -26,7 +30,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("site.not-git", path=str(root))
     out = Path(args.out).resolve() if args.out else None
     if args.action == "build" or not args.no_build:
-        result = build(root, args.audience, out, today=_today(args.today), on_wait=_waiting)
+        result = build(
+            root,
+            args.audience,
+            out,
+            today=_today(args.today),
+            on_wait=_waiting,
+            replace_other_audience=args.replace_other_audience,
+        )
         for warning in result.warnings:
             err(t("site.warning", message=warning))
         err(

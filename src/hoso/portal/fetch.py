@@ -2,7 +2,8 @@
 
 The address comes from schools.yml and the answer from a server nobody here controls: every read
 has a timeout, a size cap checked while reading (a Content-Length is a claim), no redirect to
-another scheme than http(s), and no cookies or credentials.
+another scheme than http(s), and no cookies or credentials. A PDF is read with `stream` and hashed
+as it arrives, never held whole.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hoso import __version__
@@ -45,22 +47,32 @@ _OPENER = urllib.request.build_opener(_SafeRedirects)
 
 def fetch(url: str, limit: int, timeout: float = TIMEOUT) -> bytes:
     """The body of `url`, at most `limit` bytes; FetchError otherwise."""
+    body = bytearray()
+    for chunk in stream(url, limit, timeout):
+        body += chunk
+    return bytes(body)
+
+
+def stream(url: str, limit: int, timeout: float = TIMEOUT) -> Iterator[bytes]:
+    """The body of `url` in pieces as they arrive (at most `limit` bytes in all, at MIN_RATE past
+    the first `timeout`), for a reader that hashes it without holding it; FetchError otherwise,
+    raised while iterating."""
     request = urllib.request.Request(url, headers={"User-Agent": f"hoso-portal/{__version__}"})
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(url, f"> {limit} bytes")
-            body = bytearray()
+            got = 0
             started = time.monotonic()
             while chunk := response.read1(CHUNK):  # what has arrived: the rate is checked as it comes
-                body += chunk
-                if len(body) > limit:
+                got += len(chunk)
+                if got > limit:
                     raise FetchError(url, f"> {limit} bytes")
                 elapsed = time.monotonic() - started
-                if elapsed > timeout and len(body) < MIN_RATE * elapsed:
+                if elapsed > timeout and got < MIN_RATE * elapsed:
                     raise FetchError(url, f"< {MIN_RATE // 1024} KiB/s")
-            return bytes(body)
+                yield chunk
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:

@@ -9,7 +9,10 @@ are ignored.
 An index.json may come from a server nobody here controls, so nothing in it is trusted: every
 string is bounded, every link must be a relative path inside the school's site (no scheme, no
 "..", no backslash), statuses and years must have their known shapes. A school whose index.json
-breaks these is reported as such and none of its data is shown.
+breaks these is reported as such and none of its data is shown. A record declared larger than any
+catalog may allow (MAX_RECORD_BYTES) is not one hoso accepted: its school does not verify (checked
+by verify.py at every build, since an unchanged index.json is not read again) and no download of
+the portal is allowed more than that.
 
 The whole file is parsed at once (the standard library has no streaming JSON parser) but one
 school at a time: at 10,000 records an index.json is about 30 MB and its objects a few hundred,
@@ -29,6 +32,9 @@ from hoso.errors import HosoError
 SUPPORTED_VERSIONS = (1, 2)
 MAX_INDEX_BYTES = 512 * 1024 * 1024
 MAX_TEXT = 500  # characters of a title or a name kept
+# The largest PDF a catalog may allow (max_size_mb <= 500, hoso.config.models): the cap of every
+# PDF the portal downloads, whatever an index.json declares.
+MAX_RECORD_BYTES = 500 * 1024 * 1024
 STATUSES = ("da-duyet", "cho-duyet", "khong-hop-le")
 TIMELINESS = ("dung-han", "tre-han", "chua-den-han", "khong-co-han")
 _YEAR = re.compile(r"^[0-9]{4}-[0-9]{4}\Z")

@@ -1,17 +1,27 @@
 """Where a school's index.json and site come from: a repository, a built site folder, an address.
 
-A repository (a folder holding catalog.yml in a git work tree): the site the school built (its
-`site/`, or `site-public/` for a public portal, or schools.yml's `site:`) is used when it shows the
-repository's HEAD; else a site the portal built earlier in its cache, when that one does; else,
-unless schools.yml says `build: false`, the portal builds the school's site into its cache through
-the library (hoso.site.build, the code of `hoso site build`: the same verification, evidence cache
-and pages). What is used is then checked against HEAD (verify.py): an older one is "dữ liệu cũ".
+A repository (a folder holding catalog.yml in a git work tree) is shown through the site the
+portal builds from it into its own cache (hoso.site.build, the code of `hoso site build`: the same
+verification, evidence cache and pages), unless the one there shows HEAD already. The site folder
+of the work tree (`site/`, `site-public/`, schools.yml's `site:`) is never the source of the
+portal's data: it is whatever anyone who can write the work tree left there, and its index.json
+can be edited after the build and still name HEAD. The other way, checking that folder against
+HEAD (the (path, blob) pairs of its records against `git ls-tree` of records/), catches a record
+left out or added but not a status turned chờ duyệt → đã duyệt, a title, an owner or a deadline:
+only the build computes those. Building costs one site build per school whose HEAD moved, per
+portal run (the cached site is reused while it shows HEAD), and a warm build reuses the
+repository's evidence cache. When the work tree's own site names HEAD too, its records (path,
+blob, status) are compared with the portal's build: a difference means it was edited after it was
+built, and the school does not verify ("portal.own-site-differs"); the comparison is remembered
+beside the cached site until either index.json changes. With `build: false`, or when the build
+fails, an older site of the cache is used and flagged "dữ liệu cũ" (verify.py).
 
 Every failure is a Problem shown on the portal, never an exception out of the build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -91,18 +101,23 @@ def obtain(source: Source, audience: str, cache: Path) -> Got:
     return got.fail("portal.not-a-school", path=str(path))
 
 
+def _index_stat(index: Path) -> str:
+    """size:mtime:inode of `index`, a regular file within the size cap; OSError otherwise."""
+    info = os.lstat(index)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INDEX_BYTES:
+        raise OSError(t("portal.not-regular-or-large"))
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
 def _read_index(got: Got) -> Got:
     """Check the site's index.json (a regular file within the size cap); read it later, only if
     its fingerprint says the portal does not hold it already."""
     assert got.site_dir is not None
     index = got.site_dir / INDEX
     try:
-        info = os.lstat(index)
+        got.index_stat = _index_stat(index)
     except OSError as exc:
         return got.fail("portal.index-unreadable", path=str(index), error=exc.strerror or str(exc))
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INDEX_BYTES:
-        return got.fail("portal.index-unreadable", path=str(index), error=t("portal.not-regular-or-large"))
-    got.index_stat = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
     return got
 
 
@@ -119,6 +134,8 @@ def read_raw(got: Got) -> bytes:
 
 def _shows(site: Path, commit: str, audience: str) -> bool:
     """Does the built site at `site` show `commit` for `audience` (its build-info.json says)?"""
+    if not (site / BUILD_INFO).is_file():  # a FIFO left in a work tree would hold the build
+        return False
     try:
         info = json.loads((site / BUILD_INFO).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -140,20 +157,63 @@ def _from_repo(got: Got, root: Path, audience: str, cache: Path) -> Got:
         got.head = run_git(root, ["rev-parse", "--verify", "HEAD^{commit}"]).decode().strip()
     except HosoError as exc:
         return got.fail("portal.repo-unreadable", path=str(root), error=exc.render())
-    own = (root / got.source.entry.site) if got.source.entry.site else default_out(root, audience)
-    cached = cache_site(cache, root, audience)
-    fresh = next((s for s in (own, cached) if _shows(s, got.head, audience)), None)
+    site = cache_site(cache, root, audience)  # only a site this portal built: never the work tree's
     failed = ""
-    if fresh is None and got.source.build:
+    if not _shows(site, got.head, audience) and got.source.build:
         try:
-            build(root, audience, cached)
-            fresh, got.built = cached, True
+            build(root, audience, site)
+            got.built = True
         except HosoError as exc:  # shown on the portal; an older site, if any, is still used
             failed = exc.render()
-    chosen = fresh or next((s for s in (own, cached) if (s / INDEX).is_file()), None)
+    chosen = (site / INDEX).is_file()
     if failed:
         got.problems.append(Problem(STALE if chosen else ERROR, "portal.build-failed", {"error": failed}))
-    if chosen is None:
-        return got if failed else got.fail("portal.no-site", path=str(own), audience=audience)
-    got.site_dir = chosen
-    return _read_index(got)
+    if not chosen:
+        return got if failed else got.fail("portal.no-site", path=str(root), audience=audience)
+    got.site_dir = site
+    _read_index(got)
+    own = (root / got.source.entry.site) if got.source.entry.site else default_out(root, audience)
+    if got.index_stat and _shows(site, got.head, audience) and _shows(own, got.head, audience):
+        differs = _own_differs(own, site, got.index_stat)
+        if differs:
+            shown = ", ".join(differs[:3]) + (f" (+{len(differs) - 3})" if len(differs) > 3 else "")
+            params = {"path": str(own), "count": len(differs), "paths": shown}
+            got.problems.append(Problem(UNVERIFIED, "portal.own-site-differs", params))
+    return got
+
+
+def _own_differs(own: Path, site: Path, built_stat: str) -> list[str]:
+    """Paths whose (blob, status) the work tree's own site at HEAD lists otherwise than the portal's
+    build of HEAD (every path when it cannot be read). Timeliness and the missing list depend on
+    the day of the build, titles and pages on hoso's version: not compared."""
+    memo = site.with_name(site.name + ".own.json")
+    try:
+        key = f"{own.resolve()}|{_index_stat(own / INDEX)}|{built_stat}"
+    except OSError:
+        key = ""
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+        if key and isinstance(known, dict) and known.get("key") == key:
+            return [str(p) for p in known["differs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    theirs, ours = _listed(own / INDEX) if key else None, _listed(site / INDEX)
+    if ours is None:
+        return []  # the portal's own build is read (and reported) as the school's data
+    if theirs is None:
+        return sorted(ours) or [INDEX]
+    differs = sorted(p for p in ours.keys() | theirs.keys() if ours.get(p) != theirs.get(p))
+    with contextlib.suppress(OSError):
+        memo.write_text(json.dumps({"key": key, "differs": differs}, ensure_ascii=False), encoding="utf-8")
+    return differs
+
+
+def _listed(index: Path) -> dict[str, tuple[str, str]] | None:
+    """path -> (blob, status) of the records of an index.json; None when it cannot be read."""
+    try:
+        _index_stat(index)
+        with index.open("rb") as f:
+            data = json.loads(f.read(MAX_INDEX_BYTES + 1))
+        return {str(r["path"]): (str(r["blob"]), str(r["status"])) for r in data["records"]}
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        return None

@@ -9,11 +9,14 @@
   threads (hashlib releases the GIL).
 - A published site (`url:`): a sample of its PDFs (schools.yml `verify_sample`, default 20,
   chosen by blob id so every build checks the same ones) is downloaded, each within its declared
-  size, and hashed.
+  size and never more than MAX_RECORD_BYTES (the largest PDF a catalog may allow), and hashed as
+  it arrives (fetch.stream): a few at a time, none held in memory.
+- Every source: a record declared larger than MAX_RECORD_BYTES does not verify (index.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -21,7 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hoso.errors import HosoError
-from hoso.portal.fetch import FetchError, fetch
+from hoso.portal.fetch import FetchError
+from hoso.portal.fetch import stream as fetch  # a sampled PDF is hashed as it arrives
+from hoso.portal.index import MAX_RECORD_BYTES
 from hoso.portal.sources import REPO, STALE, UNVERIFIED, URL, Got, Problem
 from hoso.portal.store import Store
 from hoso.repo import BlobReader, hash_blob
@@ -32,7 +37,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def check(got: Got, commit: str, store: Store, slug: str) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = _too_large(store, slug)
     if got.kind == REPO and got.repo is not None:
         if commit != got.head:
             problems.append(
@@ -46,9 +51,17 @@ def check(got: Got, commit: str, store: Store, slug: str) -> list[Problem]:
     return problems
 
 
-def _bad(key: str, paths: list[str], checked: int) -> Problem:
+def _bad(key: str, paths: list[str], checked: int, **extra: object) -> Problem:
     shown = ", ".join(paths[:EXAMPLES]) + (f" (+{len(paths) - EXAMPLES})" if len(paths) > EXAMPLES else "")
-    return Problem(UNVERIFIED, key, {"count": len(paths), "checked": checked, "paths": shown})
+    return Problem(UNVERIFIED, key, {"count": len(paths), "checked": checked, "paths": shown, **extra})
+
+
+def _too_large(store: Store, slug: str) -> list[Problem]:
+    """Records declared larger than any catalog may allow: not hoso's, whatever their file."""
+    rows = list(store.blobs_of(slug))
+    bad = sorted(path for _, size, path in rows if size > MAX_RECORD_BYTES)
+    limit = MAX_RECORD_BYTES // (1024 * 1024)
+    return [_bad("portal.record-too-large", bad, len(rows), limit=limit)] if bad else []
 
 
 def _blobs(root: Path, store: Store, slug: str) -> list[Problem]:
@@ -120,24 +133,21 @@ def _sample(base: str, store: Store, slug: str, count: int) -> list[Problem]:
 
     def one(row: tuple[str, str, int, str]) -> bool:
         download, oid, size, _ = row
+        digest = hashlib.sha1() if len(oid) == 40 else hashlib.sha256()
+        digest.update(b"blob %d\0" % size)
+        got = 0
         try:
-            data = fetch(base + download.split("#", 1)[0], size)
+            for chunk in fetch(base + download.split("#", 1)[0], min(size, MAX_RECORD_BYTES)):
+                digest.update(chunk)
+                got += len(chunk)
         except FetchError:
             return False
-        from hoso.repo import blob_id
-
-        return len(data) == size and (blob_id(data) if len(oid) == 40 else _sha256_blob(data)) == oid
+        return got == size and digest.hexdigest() == oid
 
     with ThreadPoolExecutor(WORKERS) as pool:
         results = list(pool.map(one, rows))
     bad = [row[3] for row, good in zip(rows, results, strict=True) if not good]
     return [_bad("portal.file-mismatch", bad, len(rows))] if bad else []
-
-
-def _sha256_blob(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def worst(problems: Iterable[Problem], has_data: bool) -> str:

@@ -13,7 +13,10 @@ Nothing of the school's repository runs here (docs/site.md, "What a school can c
 gets hoso's own configuration (`ENGINE`), plus the presentation keys `presentation.read` accepted
 from the school's mkdocs.yml; site_src/ is checked for symlinks (`sources.scan`) and copied.
 One build at a time per work tree (`lock.build_lock`), and every build generates its pages into a
-folder of its own, so two builds (inspector and public) never see each other's pages.
+folder of its own, so two builds (inspector and public) never see each other's pages. A folder
+holding a build of the other audience (its build-info.json says so) is not replaced unless the
+caller says so (`replace_other_audience`, `--replace-other-audience`): the inspectors' edition in
+the folder served to everyone is one wrong word in a cron line.
 
 The MkDocs engine is driven here and only here; `model`, `pages`, `search` and `index_json` know
 nothing of it, so the site can move to another generator.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import html
+import json
 import logging
 import os
 import shutil
@@ -101,6 +105,7 @@ def build(
     today: date | None = None,
     on_wait: Callable[[str, float], None] | None = None,
     lock_timeout: float | None = None,
+    replace_other_audience: bool = False,
 ) -> BuildResult:
     src = sources.scan(root, pages.GENERATED)
     look = presentation.read(root, src)
@@ -112,6 +117,14 @@ def build(
         # the swap replaces the whole folder: never a folder of someone's files (--out ~/Desktop)
         raise SiteBuildError("site.out-not-site", path=str(target))
     with build_lock(root, lock_timeout, on_wait):
+        previous = built_for(target)
+        if previous not in (None, audience) and not replace_other_audience:
+            raise SiteBuildError(
+                "site.other-audience",
+                path=str(target),
+                edition=t("site.edition." + audience),
+                previous=t("site.edition." + previous),
+            )
         site = collect(root, audience, rev, today=today)
         generated = pages.render(site)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
@@ -153,6 +166,23 @@ def build(
             shutil.rmtree(work, ignore_errors=True)
     page_count = sum(1 for p in generated if p.endswith(".md"))
     return BuildResult(target, site, page_count, len(site.records), linked, written, warnings)
+
+
+def built_for(folder: Path) -> str | None:
+    """The audience of the build `folder` holds (its build-info.json, else its index.json), or
+    None when it holds none or does not say."""
+    for name in (BUILD_INFO, "index.json"):
+        if not (folder / name).is_file():  # never open a FIFO or a device left there
+            continue
+        try:
+            with (folder / name).open("rb") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError, RecursionError):
+            continue
+        audience = data.get("audience") if isinstance(data, dict) else None
+        if audience in (INSPECTOR, PUBLIC):
+            return str(audience)
+    return None
 
 
 def write_docs(docs: Path, generated: dict[str, str]) -> None:
