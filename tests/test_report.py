@@ -38,6 +38,7 @@ from test_timeliness import (
     found_school,
     git,
     head_signed,
+    pin_git,
     teacher_signed,
     write,
 )
@@ -73,18 +74,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """test_timeliness's school and history, and the three records described above."""
     root = tmp_path_factory.mktemp("report") / "truong"
     mp = pytest.MonkeyPatch()
-    for name, value in {
-        "GIT_AUTHOR_NAME": "Văn Thư",
-        "GIT_AUTHOR_EMAIL": "vanthu@example.edu.vn",
-        "GIT_COMMITTER_NAME": "Văn Thư",
-        "GIT_COMMITTER_EMAIL": "vanthu@example.edu.vn",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(root.parent / "gitconfig"),
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": "init.defaultBranch",
-        "GIT_CONFIG_VALUE_0": "main",
-    }.items():
-        mp.setenv(name, value)
+    pin_git(mp, root)
     p = F.pki_fixture()
     try:
         found_school(root)

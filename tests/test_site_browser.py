@@ -19,7 +19,6 @@ they fail.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
@@ -32,10 +31,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser import TIMEOUT_MS, chromium
 from conftest import REPO_ROOT, VENV_BIN, git
 from pypdf import PdfReader
 from ruamel.yaml import YAML
@@ -43,21 +43,10 @@ from ruamel.yaml import YAML
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Response, ViewportSize
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 HOSO = VENV_BIN / "hoso"  # Path(sys.executable).parent: the venv running the tests
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 # wide enough for Material's navigation (left) and table of contents (right) sidebars
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
-TIMEOUT_MS = 20_000
 # What goes over a network; file:, data:, blob:, chrome: and chrome-extension: (Chromium's PDF
 # viewer) stay inside the machine.
 NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
@@ -142,22 +131,8 @@ def _wait_for_url(proc: subprocess.Popen[str], timeout: float) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    def missing(what: str, installed_by: str) -> NoReturn:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{what}: required in CI ({installed_by})", pytrace=False)
-        pytest.skip(what)
-
-    if importlib.util.find_spec("playwright") is None:
-        missing("the playwright package is not installed", "pip install -e '.[test]', as scripts/dev.py does")
-    if not os.access(CHROMIUM, os.X_OK):
-        missing(f"{CHROMIUM} not found", "apt-get install chromium, as .ci/run does")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -113,13 +113,8 @@ def found_school(root: Path) -> None:
     commit(root, "2024-08-20T08:00:00+07:00", "Khởi tạo kho hồ sơ")
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A school whose 2024-2025 holds: the teacher's kế hoạch giáo dục submitted on a submission
-    branch 20/09 and approved by a merge 25/09 (due 05/10: on time); the week-5 lesson plan
-    committed 03/10 (due 29/09: 4 days late); the week-8 plan committed 10/10 (due 20/10)."""
-    root = tmp_path_factory.mktemp("timely") / "truong"
-    mp = pytest.MonkeyPatch()
+def pin_git(mp: pytest.MonkeyPatch, root: Path) -> None:
+    """The office's git identity and configuration only, whatever the machine's."""
     for name, value in {
         "GIT_AUTHOR_NAME": "Văn Thư",
         "GIT_AUTHOR_EMAIL": "vanthu@example.edu.vn",
@@ -132,6 +127,16 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "GIT_CONFIG_VALUE_0": "main",
     }.items():
         mp.setenv(name, value)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A school whose 2024-2025 holds: the teacher's kế hoạch giáo dục submitted on a submission
+    branch 20/09 and approved by a merge 25/09 (due 05/10: on time); the week-5 lesson plan
+    committed 03/10 (due 29/09: 4 days late); the week-8 plan committed 10/10 (due 20/10)."""
+    root = tmp_path_factory.mktemp("timely") / "truong"
+    mp = pytest.MonkeyPatch()
+    pin_git(mp, root)
     try:
         found_school(root)
         git(root, "switch", "-q", "-c", f"nop/{GV}/ke-hoach-giao-duc-mon-toan-6")

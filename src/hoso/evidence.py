@@ -63,20 +63,24 @@ class EvidenceCache:
 
     def present(self, kind: str, oids: Sequence[str], context: str) -> set[str]:
         """Which of `oids` have evidence of `kind` under `context` (a query per 500, no load)."""
-        found: set[str] = set()
+        rows = self._select("oid", kind, oids, context)
+        return {str(row[0]) for row in rows} if rows is not None else set()
+
+    def _select(self, columns: str, kind: str, oids: Sequence[str], context: str) -> list[Any] | None:
+        """Rows of `columns` for `oids`, a query per 500; None when the cache cannot be read."""
         if self._db is None:
-            return found
+            return []
+        found: list[Any] = []
         for start in range(0, len(oids), 500):
             chunk = list(oids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             try:
-                rows = self._db.execute(
-                    f"SELECT oid FROM evidence WHERE kind=? AND context=? AND oid IN ({marks})",
+                found += self._db.execute(
+                    f"SELECT {columns} FROM evidence WHERE kind=? AND context=? AND oid IN ({marks})",
                     (kind, context, *chunk),
                 ).fetchall()
             except sqlite3.Error:
-                return set()
-            found.update(str(row[0]) for row in rows)
+                return None
         return found
 
     def put(self, kind: str, oid: str, context: str, data: dict[str, Any]) -> None:
@@ -92,22 +96,10 @@ class EvidenceCache:
     def get_many(self, kind: str, oids: Sequence[str], context: str) -> dict[str, dict[str, Any]]:
         """The evidence of `kind` held for any of `oids` (a query per 500)."""
         found: dict[str, dict[str, Any]] = {}
-        if self._db is None:
-            return found
-        for start in range(0, len(oids), 500):
-            chunk = list(oids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            try:
-                rows = self._db.execute(
-                    f"SELECT oid, data FROM evidence WHERE kind=? AND context=? AND oid IN ({marks})",
-                    (kind, context, *chunk),
-                ).fetchall()
-            except sqlite3.Error:
-                return {}
-            for oid, data in rows:
-                decoded = _decode(data)
-                if decoded is not None:
-                    found[str(oid)] = decoded
+        for oid, data in self._select("oid, data", kind, oids, context) or []:
+            decoded = _decode(data)
+            if decoded is not None:
+                found[str(oid)] = decoded
         return found
 
     def put_many(self, rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> None:

@@ -33,7 +33,10 @@ from hoso.trail import VN_TIME
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Iterable, Mapping
 
+    from hoso.calendar import SchoolYear
     from hoso.config import Config
+    from hoso.config.models import RecordType
+    from hoso.records import RecordPath
 
 ON_TIME, LATE, NOT_DUE, NO_DEADLINE, MISSING, UNDETERMINED = (
     "dung-han",
@@ -300,7 +303,6 @@ def _row(
         return None
     submitted = arrivals.submission(path, oid)
     sy = school_year(loc.year, config.catalog.calendar)
-    placed = record_due(rt, sy, loc.slug, titles.get(path, ""), local_day(submitted) if submitted else None)
     approved: Moment | None = None
     pending_ok = (
         rt.pending_on_main if rt.pending_on_main is not None else config.catalog.defaults.pending_on_main
@@ -309,6 +311,21 @@ def _row(
         # main holds only approved records, unless the type lets chờ duyệt ones in: then it is
         # the arrival of the version whose status is known
         approved = arrivals.version_on_main.get((path, oid)) if pending_ok else arrivals.on_main.get(path)
+    return judged_row(path, loc, rt, sy, titles.get(path, ""), submitted, approved, today)
+
+
+def judged_row(
+    path: str,
+    loc: RecordPath,
+    rt: RecordType,
+    sy: SchoolYear,
+    title: str,
+    submitted: Moment | None,
+    approved: Moment | None,
+    today: date,
+) -> Row:
+    """A record's deadline (from its type, slug and title) and its state as of `today`."""
+    placed = record_due(rt, sy, loc.slug, title, local_day(submitted) if submitted else None)
     state, days_late = state_of(placed.deadline, submitted, today, placed.problem)
     return Row(
         path=path,

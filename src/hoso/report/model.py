@@ -25,14 +25,14 @@ from pathlib import Path
 from hoso.calendar import SchoolYear, school_year
 from hoso.config import Config
 from hoso.config.models import Group, RecordType, School
-from hoso.deadlines import Expected, expected, record_due
+from hoso.deadlines import Expected, expected
 from hoso.errors import NotFoundError, UsageError
 from hoso.record_times import Moment, read
 from hoso.records import PathProblem, parse_path, valid_year, year_span
 from hoso.repo import has_commits
 from hoso.site.model import INSPECTOR, Record, collect, owner_name
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
-from hoso.timeliness import LATE, ON_TIME, UNDETERMINED, Row, group_of, local_day, state_of
+from hoso.timeliness import LATE, ON_TIME, UNDETERMINED, Row, group_of, judged_row, local_day
 
 REPORT_FORMAT, REPORT_VERSION = "hoso-report", 1
 # hồ sơ chuyên môn: the records Điều 21 of the school charters puts on the tổ chuyên môn and the
@@ -263,24 +263,7 @@ def _branch_item(path: str, config: Config, sy: SchoolYear, today: date, submitt
     if rt is None:
         return None
     year_sy = sy if loc.year == sy.year else school_year(loc.year, config.catalog.calendar)
-    placed = record_due(rt, year_sy, loc.slug, "", local_day(submitted))
-    state, days_late = state_of(placed.deadline, submitted, today, placed.problem)
-    row = Row(
-        path=path,
-        year=loc.year,
-        type_id=rt.id,
-        owner_level=loc.owner_level,
-        owner_id=loc.owner_id,
-        hoc_ky=placed.hoc_ky,
-        week=placed.week,
-        deadline=placed.deadline,
-        submitted=submitted,
-        approved=None,
-        state=state,
-        days_late=days_late,
-        reason=placed.problem,
-        named=placed.named,
-    )
+    row = judged_row(path, loc, rt, year_sy, "", submitted, None, today)
     return Item(
         path=path,
         type_id=rt.id,
