@@ -518,14 +518,21 @@ def test_broken_and_tampered_schools_are_shown_and_fail_the_exit_code(
 
 
 @pytest.fixture
-def served_site(schools: Schools, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def served_site(schools: Schools, tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    """A school's built site over HTTP, and the paths of the PDFs asked of it."""
     folder = tmp_path / "published"
     run = S.hoso(schools.b.root, schools.env, "site", "build", "--out", str(folder))
     assert run.code == 0, run.text
+    asked: list[str] = []
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def do_GET(self) -> None:
+            if self.path.endswith(".pdf"):
+                asked.append(self.path)
+            super().do_GET()
 
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
@@ -533,16 +540,16 @@ def served_site(schools: Schools, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", folder
+        yield f"http://127.0.0.1:{server.server_address[1]}/", folder, asked
     finally:
         server.shutdown()
         server.server_close()
 
 
 def test_published_site_is_verified_by_a_sample_of_its_pdfs(
-    schools: Schools, served_site: tuple[str, Path], tmp_path: Path
+    schools: Schools, served_site: tuple[str, Path, list[str]], tmp_path: Path
 ) -> None:
-    url, folder = served_site
+    url, folder, _ = served_site
     env = {**schools.env, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     yml = schools.yml("url.yml", f"version: 1\nschools:\n  - url: {url}\n")
     run = schools.portal(yml, tmp_path / "p1", env=env)
@@ -557,6 +564,33 @@ def test_published_site_is_verified_by_a_sample_of_its_pdfs(
     assert run.code == 1 and "Traceback" not in run.text
     _, cells = school_row(Portal(tmp_path / "p2", run), "79000002")
     assert cells[12] == "Không xác minh được"
+
+
+def test_a_rebuild_downloads_a_matched_sample_again_only_after_resample_days(
+    schools: Schools, served_site: tuple[str, Path, list[str]], tmp_path: Path
+) -> None:
+    """Work scales with what changed: a daily rebuild does not download every school's sample
+    again; a mismatch is never remembered; `resample_days: 0` checks at every build."""
+    url, folder, asked = served_site
+    env = {**schools.env, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    yml = schools.yml("url.yml", f"version: 1\nschools:\n  - url: {url}\n")
+    run = schools.portal(yml, tmp_path / "p", env=env)
+    assert run.code == 0, run.text
+    first = len(asked)
+    assert first > 0
+    run = schools.portal(yml, tmp_path / "p", env=env)
+    assert run.code == 0, run.text
+    assert len(asked) == first  # matched within 7 days: not downloaded again
+    assert not list((tmp_path / ".p.cache" / "fetched").glob("*.part"))
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    (folder / index["records"][0]["download"]).write_bytes(b"%PDF-1.4 thay the")
+    every = schools.yml("every.yml", f"version: 1\nresample_days: 0\nschools:\n  - url: {url}\n")
+    for _ in range(2):  # caught, and caught again: a mismatch is not remembered
+        run = schools.portal(every, tmp_path / "p", env=env)
+        assert run.code == 1 and "Traceback" not in run.text
+        _, cells = school_row(Portal(tmp_path / "p", run), "79000002")
+        assert cells[12] == "Không xác minh được"
+    assert len(asked) == first * 3
 
 
 def test_an_inspector_site_is_refused_by_a_public_portal(schools: Schools, tmp_path: Path) -> None:

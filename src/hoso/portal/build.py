@@ -41,7 +41,18 @@ from hoso.messages import lang, t
 from hoso.portal import exports, output, pages, tables
 from hoso.portal.config import PortalConfig
 from hoso.portal.index import BadIndex, Index, parse
-from hoso.portal.sources import ERROR, OK, STALE, UNVERIFIED, URL, Got, Problem, obtain, read_raw
+from hoso.portal.sources import (
+    ERROR,
+    OK,
+    STALE,
+    UNVERIFIED,
+    URL,
+    Got,
+    Problem,
+    obtain_all,
+    prune_fetched,
+    read_raw,
+)
 from hoso.portal.store import STORE_VERSION, Store
 from hoso.portal.tables import School
 from hoso.portal.verify import check, worst
@@ -86,8 +97,9 @@ def build(
     renderer = pages.Renderer(config.templates)
     store = Store(cache / "portal.sqlite")
     try:
-        gots = [obtain(s, config.audience, cache) for s in config.sources]
+        gots = obtain_all(config.sources, config.audience, cache)
         schools, parsed = _ingest(store, gots, config.audience)
+        prune_fetched(cache, gots)
         for got, school in zip(gots, schools, strict=True):
             _verify(store, got, school, config.audience)
         store.keep_only(s.slug for s in schools)

@@ -24,6 +24,7 @@ SCHOOLS_FILE = "schools.yml"
 MAX_SCHOOLS = 5000  # a province has about 1,000 schools
 MAX_SAMPLE = 1000  # PDFs downloaded to check a published school site (per school and build)
 DEFAULT_SAMPLE = 20
+DEFAULT_RESAMPLE_DAYS = 7  # a daily build of a province downloads what changed, re-checks weekly
 Audience = Literal["inspector", "public"]
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
@@ -60,6 +61,8 @@ class SchoolsFile(_Model):
     audience: Audience = "inspector"
     build: bool = True
     verify_sample: int = Field(default=DEFAULT_SAMPLE, ge=0, le=MAX_SAMPLE)
+    # a sampled PDF that matched is downloaded again after this many days (0: at every build)
+    resample_days: int = Field(default=DEFAULT_RESAMPLE_DAYS, ge=0, le=365)
     templates: Location | None = None
     schools: list[SchoolEntry] = Field(min_length=1, max_length=MAX_SCHOOLS)
 
@@ -75,6 +78,7 @@ class Source:
     url: str | None
     build: bool
     verify_sample: int
+    resample_days: int = DEFAULT_RESAMPLE_DAYS
 
     @property
     def label(self) -> str:
@@ -123,7 +127,7 @@ def load(file: Path, audience: str | None = None) -> PortalConfig:
         path = (base / entry.path).resolve() if entry.path is not None else None
         sample = entry.verify_sample if entry.verify_sample is not None else model.verify_sample
         build = entry.build if entry.build is not None else model.build
-        sources.append(Source(i + 1, line, entry, path, url, build, sample))
+        sources.append(Source(i + 1, line, entry, path, url, build, sample, model.resample_days))
     seen: dict[str, int] = {}
     for s in sources:
         if s.entry.id:

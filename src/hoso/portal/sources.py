@@ -26,6 +26,9 @@ import hashlib
 import json
 import os
 import stat
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,7 @@ from typing import Any
 from hoso.errors import HosoError
 from hoso.messages import t
 from hoso.portal.config import Source
-from hoso.portal.fetch import FetchError, fetch
+from hoso.portal.fetch import FetchError, stream
 from hoso.portal.index import MAX_INDEX_BYTES
 from hoso.site.publish import BUILD_INFO
 
@@ -41,6 +44,7 @@ INDEX = "index.json"
 REPO, SITE, URL = "repo", "site", "url"
 OK, STALE, UNVERIFIED, ERROR = "ok", "stale", "unverified", "error"
 STATES = (OK, STALE, UNVERIFIED, ERROR)  # from best to worst
+FETCHERS = 8  # published sites fetched at once
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,6 @@ class Got:
     kind: str = ""
     site_dir: Path | None = None  # a site folder on this machine
     base_url: str | None = None  # a published site
-    raw: bytes | None = None  # its index.json, while it is being read (then dropped)
     raw_sha256: str = ""  # a fetched index.json's digest (its fingerprint)
     raw_file: Path | None = None  # where a fetched index.json waits to be read
     repo: Path | None = None
@@ -70,23 +73,27 @@ class Got:
         return self
 
 
+def obtain_all(sources: Sequence[Source], audience: str, cache: Path) -> list[Got]:
+    """`obtain` every source, in order. Addresses are fetched FETCHERS at a time (a province's
+    published sites each cost a round trip or more; waiting on them one by one would take most
+    of a cold build); repositories are built one at a time, each site build using every core."""
+    gots: list[Got | None] = [None] * len(sources)
+    remote = [i for i, s in enumerate(sources) if s.url is not None]
+    with ThreadPoolExecutor(max(1, min(FETCHERS, len(remote)))) as pool:
+        fetched = pool.map(lambda i: obtain(sources[i], audience, cache), remote)
+        for i, got in zip(remote, fetched, strict=True):
+            gots[i] = got
+    for i, source in enumerate(sources):
+        if gots[i] is None:
+            gots[i] = obtain(source, audience, cache)
+    return [g for g in gots if g is not None]
+
+
 def obtain(source: Source, audience: str, cache: Path) -> Got:
     got = Got(source)
     if source.url is not None:
         got.kind, got.base_url = URL, source.url
-        try:
-            raw = fetch(source.url + INDEX, MAX_INDEX_BYTES)
-        except FetchError as exc:
-            return got.fail("portal.url-failed", url=exc.url, reason=exc.reason)
-        # kept on disk until read: a province's index.json files do not fit in memory at once
-        got.raw_sha256 = hashlib.sha256(raw).hexdigest()
-        got.raw_file = cache / "fetched" / f"{got.raw_sha256}.json"
-        try:
-            got.raw_file.parent.mkdir(parents=True, exist_ok=True)
-            got.raw_file.write_bytes(raw)
-        except OSError:
-            got.raw, got.raw_file = raw, None
-        return got
+        return _fetch_index(got, source.url + INDEX, cache)
     path = source.path
     assert path is not None
     if not path.exists():
@@ -99,6 +106,43 @@ def obtain(source: Source, audience: str, cache: Path) -> Got:
         got.kind, got.site_dir = SITE, path
         return _read_index(got)
     return got.fail("portal.not-a-school", path=str(path))
+
+
+def _fetch_index(got: Got, url: str, cache: Path) -> Got:
+    """Fetch `url` into the cache as it arrives, hashing it: kept on disk until read, since a
+    province's index.json files fetched at once do not fit in memory."""
+    folder = cache / "fetched"
+    digest = hashlib.sha256()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+            try:
+                for chunk in stream(url, MAX_INDEX_BYTES):
+                    digest.update(chunk)
+                    part.write(chunk)
+            except BaseException:
+                part.close()
+                os.unlink(part.name)
+                raise
+        got.raw_sha256 = digest.hexdigest()
+        got.raw_file = folder / f"{got.raw_sha256}.json"
+        os.replace(part.name, got.raw_file)
+    except FetchError as exc:
+        return got.fail("portal.url-failed", url=exc.url, reason=exc.reason)
+    except OSError as exc:
+        return got.fail("portal.url-failed", url=url, reason=exc.strerror or str(exc))
+    return got
+
+
+def prune_fetched(cache: Path, gots: Sequence[Got]) -> None:
+    """Remove fetched index.json files no source of this build names: the cache holds one per
+    published site, not one per day it changed."""
+    keep = {g.raw_file.name for g in gots if g.raw_file is not None}
+    with contextlib.suppress(OSError):
+        for path in (cache / "fetched").iterdir():
+            if path.name not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _index_stat(index: Path) -> str:
@@ -122,10 +166,7 @@ def _read_index(got: Got) -> Got:
 
 
 def read_raw(got: Got) -> bytes:
-    """The index.json bytes of `got` (fetched already for an address); not kept (`got.raw` is
-    only a fetched one that could not wait on disk)."""
-    if got.raw is not None:
-        return got.raw
+    """The index.json bytes of `got` (fetched already for an address), read now, not kept."""
     path = got.raw_file if got.raw_file is not None else (got.site_dir or Path()) / INDEX
     assert got.raw_file is not None or got.site_dir is not None
     with path.open("rb") as f:
@@ -149,7 +190,7 @@ def cache_site(cache: Path, repo: Path, audience: str) -> Path:
 
 
 def _from_repo(got: Got, root: Path, audience: str, cache: Path) -> Got:
-    from hoso.repo import run_git
+    from hoso.git.process import run_git
     from hoso.site.build import build, default_out
 
     got.kind, got.repo = REPO, root

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns I
   ino INTEGER, blob TEXT);
 CREATE TABLE IF NOT EXISTS built(slug TEXT PRIMARY KEY, key TEXT);
 CREATE TABLE IF NOT EXISTS linked(slug TEXT PRIMARY KEY, key TEXT);
+CREATE TABLE IF NOT EXISTS sampled(url TEXT PRIMARY KEY, blob TEXT, size INTEGER, checked REAL);
 """
 _PER_SCHOOL = ("schools", "types", "records", "missing", "summary")
 
@@ -76,7 +77,7 @@ class Store:
         self.db.executescript(_SCHEMA)
         row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         if row is None or row[0] != STORE_VERSION:
-            for table in (*_PER_SCHOOL, "files", "built", "linked"):
+            for table in (*_PER_SCHOOL, "files", "built", "linked", "sampled"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('version', ?)", (STORE_VERSION,))
 
@@ -253,6 +254,19 @@ class Store:
     def remember_hashes(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         self.db.execute("BEGIN")
         self.db.executemany("INSERT OR REPLACE INTO files VALUES(?,?,?,?,?)", rows)
+        self.db.execute("COMMIT")
+
+    def sampled(self, prefix: str, since: float) -> set[tuple[str, str, int]]:
+        """(url, blob, size) of every PDF under `prefix` that hashed to its blob at or after `since`."""
+        rows = self.db.execute(
+            "SELECT url, blob, size FROM sampled WHERE url >= ? AND url < ? AND checked >= ?",
+            (prefix, prefix + "\U0010ffff", since),
+        )
+        return {(url, blob, size) for url, blob, size in rows}
+
+    def remember_sampled(self, rows: Iterable[tuple[str, str, int, float]]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR REPLACE INTO sampled VALUES(?,?,?,?)", rows)
         self.db.execute("COMMIT")
 
     def built_key(self, slug: str) -> str | None:

@@ -10,7 +10,10 @@
 - A published site (`url:`): a sample of its PDFs (schools.yml `verify_sample`, default 20,
   chosen by blob id so every build checks the same ones) is downloaded, each within its declared
   size and never more than MAX_RECORD_BYTES (the largest PDF a catalog may allow), and hashed as
-  it arrives (fetch.stream): a few at a time, none held in memory.
+  it arrives (fetch.stream): a few at a time, none held in memory. A file that hashed to its blob
+  is not downloaded again for schools.yml's `resample_days` (default 7; same address, blob and
+  size): a daily rebuild of a province downloads what changed, not 20 files of each of 1,000
+  schools; a mismatch is never remembered, so it is checked again at every build.
 - Every source: a record declared larger than MAX_RECORD_BYTES does not verify (index.py).
 """
 
@@ -19,17 +22,18 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hoso.errors import HosoError
+from hoso.git.objects import BlobReader, hash_blob
 from hoso.portal.fetch import FetchError
 from hoso.portal.fetch import stream as fetch  # a sampled PDF is hashed as it arrives
 from hoso.portal.index import MAX_RECORD_BYTES
 from hoso.portal.sources import REPO, STALE, UNVERIFIED, URL, Got, Problem
 from hoso.portal.store import Store
-from hoso.repo import BlobReader, hash_blob
 
 WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2))
 EXAMPLES = 3  # files named in a problem; the count says how many more
@@ -47,7 +51,7 @@ def check(got: Got, commit: str, store: Store, slug: str) -> list[Problem]:
     if got.site_dir is not None:
         problems += _files(got.site_dir, store, slug)
     elif got.kind == URL and got.base_url is not None:
-        problems += _sample(got.base_url, store, slug, got.source.verify_sample)
+        problems += _sample(got.base_url, store, slug, got.source.verify_sample, got.source.resample_days)
     return problems
 
 
@@ -126,18 +130,25 @@ def _files(site: Path, store: Store, slug: str) -> list[Problem]:
     return [_bad("portal.file-mismatch", sorted(bad), len(rows))] if bad else []
 
 
-def _sample(base: str, store: Store, slug: str, count: int) -> list[Problem]:
+def _sample(base: str, store: Store, slug: str, count: int, days: int) -> list[Problem]:
     rows = sorted(store.files_of(slug), key=lambda row: row[1])[:count]
     if not rows:
         return []
+    started = time.time()
+    fresh = store.sampled(base, started - days * 86400) if days else set()
+
+    def url(row: tuple[str, str, int, str]) -> str:
+        return base + row[0].split("#", 1)[0]
 
     def one(row: tuple[str, str, int, str]) -> bool:
-        download, oid, size, _ = row
+        _, oid, size, _ = row
+        if (url(row), oid, size) in fresh:
+            return True
         digest = hashlib.sha1() if len(oid) == 40 else hashlib.sha256()
         digest.update(b"blob %d\0" % size)
         got = 0
         try:
-            for chunk in fetch(base + download.split("#", 1)[0], min(size, MAX_RECORD_BYTES)):
+            for chunk in fetch(url(row), min(size, MAX_RECORD_BYTES)):
                 digest.update(chunk)
                 got += len(chunk)
         except FetchError:
@@ -146,6 +157,11 @@ def _sample(base: str, store: Store, slug: str, count: int) -> list[Problem]:
 
     with ThreadPoolExecutor(WORKERS) as pool:
         results = list(pool.map(one, rows))
+    store.remember_sampled(
+        (url(row), row[1], row[2], started)
+        for row, good in zip(rows, results, strict=True)
+        if good and (url(row), row[1], row[2]) not in fresh
+    )
     bad = [row[3] for row, good in zip(rows, results, strict=True) if not good]
     return [_bad("portal.file-mismatch", bad, len(rows))] if bad else []
 
