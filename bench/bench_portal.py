@@ -21,9 +21,9 @@ What is real and what is synthetic (also written into bench/out/portal-results-<
 - each school's Pagefind index: the pagefind binary (hoso.site.search.write_index, as
   `hoso site build` writes it) over N small HTML pages of a school's records. About 0.5 s per
   thousand documents on this machine (measured each run, in the results): the schools of the
-  widest search scope (the at most MERGE_LIMIT a query merges) get their own index, the
-  others share one real index of N documents by hard link (the portal never reads them; only
-  their file count matters to it).
+  widest search scope (at most MERGE_LIMIT schools and MERGE_RECORDS records a query merges)
+  get their own index, the others share one real index of N documents by hard link (the portal
+  never reads them; only their file count matters to it).
 
 Measured, round by round (median and min of --repeat):
 - cold build (no portal, no cache: every index.json parsed, every PDF hashed, every page
@@ -32,8 +32,8 @@ Measured, round by round (median and min of --repeat):
   portal of that school alone;
 - peak RSS of the build (the process's own VmHWM, and the tree sampled from /proc), against
   `json.loads` of the largest index.json alone;
-- the bytes a browser receives for one query on the portal's search page, in its widest scope (40
-  schools merged), against the same query on one school's own search page.
+- the bytes a browser receives for one query on the portal's search page, in its widest scope (at most
+  40 schools and 100,000 records merged), against the same query on one school's own search page.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ import gen_repo
 from bench_site import CHROMIUM, CHROMIUM_ARGS, TreeMemory, _received, _settle
 from measure import Figure, machine, rounds, say, wall
 
+from hoso.git.objects import blob_id
 from hoso.portal.build import default_cache
-from hoso.repo import blob_id
 
 OUT = Path(__file__).parent / "out"
 GENERATOR = 1  # raise when what is generated changes: cached provinces are made again
@@ -341,20 +341,18 @@ def _write_one(args: tuple[str, int, int, int]) -> int:
     return k
 
 
-def widest_level_scope(schools: int) -> list[int]:
+def widest_level_scope(schools: int, records: int) -> list[int]:
     """The schools of the portal's widest search scope, as hoso.portal.build makes its scopes
-    (a level's schools in schools.yml order, in parts of MERGE_LIMIT): the first largest part."""
-    from hoso.portal.build import MERGE_LIMIT
+    (a level's schools in schools.yml order, in parts: `merge_parts`): the first largest part."""
+    from hoso.portal.build import merge_parts
+    from hoso.portal.tables import School
 
-    by_level: dict[str, list[int]] = {}
+    by_level: dict[str, list[School]] = {}
     for k in range(schools):
-        by_level.setdefault(school_facts(k, schools)["level"], []).append(k)
-    parts = [
-        members[i : i + MERGE_LIMIT]
-        for _, members in sorted(by_level.items())
-        for i in range(0, len(members), MERGE_LIMIT)
-    ]
-    return max(parts, key=len)
+        level = school_facts(k, schools)["level"]
+        by_level.setdefault(level, []).append(School(str(k), k, str(k), str(k), records=records))
+    parts = [part for _, members in sorted(by_level.items()) for part in merge_parts(members)]
+    return [int(s.slug) for s in max(parts, key=len)]
 
 
 def _own_index(args: tuple[str, int, int, int]) -> float:
@@ -436,7 +434,7 @@ def province(size: Size) -> tuple[Path, dict[str, Any]]:
             if done % max(1, size.schools // 10) == 0:
                 say(f"[portal {size.label}] {done} schools written, {time.perf_counter() - g0:.0f} s")
     # the schools one query merges at most get their own index: the measured transfer is theirs
-    own = widest_level_scope(size.schools)
+    own = widest_level_scope(size.schools, size.records)
     o0 = time.perf_counter()
     with Pool(len(os.sched_getaffinity(0))) as pool:
         own_s = list(
@@ -530,7 +528,7 @@ def peak_loads(path: Path) -> float:
 
 def hash_throughput(paths: Sequence[Path]) -> float:
     """MB/s of git's blob hash over real record PDFs (to scale the small synthetic files)."""
-    from hoso.repo import hash_blob
+    from hoso.git.objects import hash_blob
 
     total, t0 = 0, time.perf_counter()
     for p in paths:

@@ -593,6 +593,23 @@ def test_a_rebuild_downloads_a_matched_sample_again_only_after_resample_days(
     assert len(asked) == first * 3
 
 
+def test_a_search_scope_merges_at_most_40_schools_and_100000_records() -> None:
+    """A query's transfer grows with the records of the schools it merges: big schools are
+    merged fewer at a time, a school larger than the cap is searched alone."""
+    from hoso.portal.build import MERGE_LIMIT, MERGE_RECORDS, merge_parts
+    from hoso.portal.tables import School
+
+    def schools(*sizes: int) -> list[School]:
+        return [School(f"s{i}", i, f"s{i}", f"s{i}", records=n) for i, n in enumerate(sizes)]
+
+    assert [len(p) for p in merge_parts(schools(*[1_000] * 90))] == [MERGE_LIMIT, MERGE_LIMIT, 10]
+    big = merge_parts(schools(*[10_000] * 25))
+    assert [len(p) for p in big] == [10, 10, 5]
+    assert all(sum(s.records for s in p) <= MERGE_RECORDS for p in big)
+    assert [len(p) for p in merge_parts(schools(500, 250_000, 500))] == [1, 1, 1]
+    assert [[s.slug for s in p] for p in merge_parts(schools(3, 4))] == [["s0", "s1"]]
+
+
 def test_an_inspector_site_is_refused_by_a_public_portal(schools: Schools, tmp_path: Path) -> None:
     built = tmp_path / "a-inspector"
     assert S.hoso(schools.a.root, schools.env, "site", "build", "--out", str(built)).code == 0

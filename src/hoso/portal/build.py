@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -62,6 +61,9 @@ from hoso.site.publish import BUILD_INFO, not_a_site, remove, swap, write_json
 # Schools whose search indexes one query may merge: each costs its index metadata and a chunk of
 # each word (a few to tens of KiB), and a query should stay well under 2 MB (bench/bench_portal.py).
 MERGE_LIMIT = 40
+# ... and records: the chunks grow with them (36 schools of 10,000 records: 1.61 MiB for a word
+# in every record, 8 s to the first result; 10 such schools: about a quarter of that)
+MERGE_RECORDS = 100_000
 SITES = "site"  # schools' own sites inside the portal
 
 
@@ -179,6 +181,7 @@ def _ingest(store: Store, gots: list[Got], audience: str) -> tuple[list[School],
         row = store.school(school.slug) if slug else None
         if row is not None and slug:
             _fill(school, row)
+            school.records = store.record_count(school.slug)
         schools.append(school)
     return schools, parsed
 
@@ -402,26 +405,40 @@ def _search_page(renderer: pages.Renderer, portal: pages.Portal) -> str:
     )
 
 
+def merge_parts(members: list[School]) -> list[list[School]]:
+    """`members` in order, cut into parts of at most MERGE_LIMIT schools and MERGE_RECORDS
+    records (a larger school alone)."""
+    parts: list[list[School]] = [[]]
+    held = 0
+    for s in members:
+        if parts[-1] and (len(parts[-1]) == MERGE_LIMIT or held + s.records > MERGE_RECORDS):
+            parts.append([])
+            held = 0
+        parts[-1].append(s)
+        held += s.records
+    return parts
+
+
 def _scopes(schools: list[School]) -> dict[str, Any]:
     """The search page's scopes: all schools when few, else each commune and level (split in
-    parts of at most MERGE_LIMIT), then each school."""
+    parts, `merge_parts`), then each school."""
     searchable = [s for s in schools if s.search_bundle]
     scopes: list[dict[str, Any]] = []
 
     def add(ident: str, label: str, members: list[School]) -> None:
-        chunks = max(1, math.ceil(len(members) / MERGE_LIMIT))
-        for k in range(chunks):
-            part = members[k * MERGE_LIMIT : (k + 1) * MERGE_LIMIT]
-            suffix = f" ({k + 1}/{chunks})" if chunks > 1 else ""
+        parts = merge_parts(members)
+        for k, part in enumerate(parts):
+            suffix = f" ({k + 1}/{len(parts)})" if len(parts) > 1 else ""
             scopes.append(
                 {
-                    "id": ident + (f"-{k + 1}" if chunks > 1 else ""),
+                    "id": ident + (f"-{k + 1}" if len(parts) > 1 else ""),
                     "label": f"{label}{suffix} — {t('portal.scope-count', count=len(part))}",
                     "bundles": [s.search_bundle for s in part],
                 }
             )
 
-    if len(searchable) <= MERGE_LIMIT:
+    few = len(merge_parts(searchable)) == 1
+    if few:
         add("tat-ca", t("portal.scope-all"), searchable)
     for commune in sorted({s.commune for s in searchable}):
         add(
@@ -435,7 +452,7 @@ def _scopes(schools: list[School]) -> dict[str, Any]:
             pages.level_name(level),
             [s for s in searchable if s.level == level],
         )
-    if len(searchable) > MERGE_LIMIT:
+    if not few:
         for s in searchable:
             add("truong-" + s.slug, s.name, [s])
     return {"label": t("portal.scope-label"), "default": scopes[0]["id"] if scopes else "", "scopes": scopes}

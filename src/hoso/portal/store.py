@@ -233,6 +233,9 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
 
+    def record_count(self, slug: str) -> int:
+        return int(self.db.execute("SELECT count(*) FROM records WHERE slug=?", (slug,)).fetchone()[0])
+
     def files_of(self, slug: str) -> Iterator[tuple[str, str, int, str]]:
         """(download, blob, size, path) of every record of a school that has a file."""
         sql = "SELECT download, blob, size, path FROM records WHERE slug=? AND download IS NOT NULL"

@@ -38,6 +38,7 @@ class School:
     has_missing: bool = False
     has_timeliness: bool = False
     has_data: bool = False
+    records: int = 0  # records the portal holds of it (all years)
 
 
 @dataclass
