@@ -9,7 +9,6 @@ tests fail, never skip, when pdfsig is missing.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, run_subprocess
+from poppler import pdfsig
 
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 import gen_signed as G
@@ -37,24 +37,6 @@ def made() -> list[tuple[G.Planned, G.Made]]:
 
 def anchors() -> list[bytes]:
     return [p.read_bytes() for p in sorted((REPO_ROOT / "trust").glob("*.pem"))]
-
-
-def pdfsig(data: bytes, tmp_path: Path, name: str) -> dict[str, str]:
-    """Signature field name → pdfsig's "Signature Validation" text."""
-    exe = shutil.which("pdfsig")
-    assert exe is not None, "pdfsig (poppler-utils) is required"
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    proc = subprocess.run([exe, str(path)], capture_output=True, text=True, check=False, timeout=60)
-    found: dict[str, str] = {}
-    field = None
-    for line in proc.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("- Signature Field Name:"):
-            field = line.split(":", 1)[1].strip()
-        elif line.startswith("- Signature Validation:") and field is not None:
-            found[field] = line.split(":", 1)[1].strip()
-    return found
 
 
 def test_hoso_and_pdfsig_agree_every_version_is_valid(made: list[Any], tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sigfixtures as F
 import sigformats as S
+from poppler import pdfsig
 
 from hoso.pdf.verify import verify_pdf
 
@@ -28,24 +29,6 @@ PDFSIG_CANNOT_JUDGE: dict[tuple[str, str], tuple[str, str]] = {
 # pdfsig checks the digest of a brainpool signature (a tampered copy is a Digest Mismatch) but
 # NSS has no brainpool curves: it calls every brainpool signature value invalid
 BRAINPOOL_VALUE = "Signature is Invalid."
-
-
-def pdfsig(data: bytes, tmp_path: Path, name: str) -> dict[str, str]:
-    """Signature field name → pdfsig's "Signature Validation" text."""
-    exe = shutil.which("pdfsig")
-    assert exe is not None, "pdfsig (poppler-utils) is required"
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    proc = subprocess.run([exe, str(path)], capture_output=True, text=True, check=False, timeout=60)
-    found: dict[str, str] = {}
-    field = None
-    for line in proc.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("- Signature Field Name:"):
-            field = line.split(":", 1)[1].strip()
-        elif line.startswith("- Signature Validation:") and field is not None:
-            found[field] = line.split(":", 1)[1].strip()
-    return found
 
 
 def cannot_judge(name: str, field: str) -> tuple[str, str] | None:

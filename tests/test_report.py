@@ -21,6 +21,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import poppler
 import pytest
 import sigfixtures as F
 from conftest import VENV_BIN, Run, cli, make_pdf
@@ -129,16 +130,12 @@ def report(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> Run:
 
 
 def pdf_text(path: Path) -> str:
-    proc = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return proc.stdout
+    return poppler.run("pdftotext", "-layout", str(path), "-")
 
 
 def pdffonts(path: Path) -> set[str]:
     """The embedded fonts' names, as poppler lists them (subset prefix dropped)."""
-    proc = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
-    rows = [line.split() for line in proc.stdout.splitlines()[2:]]
+    rows = [line.split() for line in poppler.run("pdffonts", str(path)).splitlines()[2:]]
     return {row[0].split("+")[-1] for row in rows if len(row) > 4 and row[-5] == "yes"}
 
 
