@@ -160,7 +160,7 @@ def _forget_blob(repo: Path, rel: str) -> None:
     """The new record's verdict out of the cache (every other record's stays)."""
     import sqlite3
 
-    from hoso.repo import blob_id
+    from hoso.git.objects import blob_id
 
     db = cache_dir(repo) / CACHE_FILE
     if not db.is_file():

@@ -946,7 +946,7 @@ def record_story(history: History, rec: Planned, marks: list[int], draft: int | 
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
-    from hoso.repo import git_env
+    from hoso.git.process import git_env
 
     proc = subprocess.run(
         ["git", *args], cwd=cwd, env=git_env(), input=data, capture_output=True, check=False
@@ -1101,8 +1101,8 @@ def verify_sample(repo: Path, sample: Sequence[tuple[Planned, bytes, int]]) -> i
     the signatures it should hold. Raises SystemExit otherwise."""
     from hoso.blob_arrival import blob_arrivals
     from hoso.config import load_config
+    from hoso.git.objects import blob_id
     from hoso.pdf.verify import verify_pdf
-    from hoso.repo import blob_id
 
     config = load_config(repo)
     anchors = [p.read_bytes() for p in sorted((repo / "trust").glob("*.pem"))]

@@ -816,7 +816,7 @@ def build(root: Path, *, verify: bool = True) -> Result:
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> None:
-    from hoso.repo import git_env  # without the GIT_DIR, GIT_INDEX_FILE… a hook or a test may set
+    from hoso.git.process import git_env  # without the GIT_DIR, GIT_INDEX_FILE… a hook or a test may set
 
     proc = subprocess.run(
         ["git", *args], cwd=cwd, env=git_env(), input=data, capture_output=True, check=False

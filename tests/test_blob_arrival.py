@@ -11,7 +11,7 @@ from conftest import git
 
 from hoso.blob_arrival import KIND, TIP, UNDER, Arrivals, blob_arrivals
 from hoso.evidence import EvidenceCache
-from hoso.repo import blob_id
+from hoso.git.objects import blob_id
 
 
 def _repo(tmp_path: Path) -> Path:

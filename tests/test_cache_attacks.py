@@ -21,8 +21,8 @@ from conftest import School, cli, git, gv_path, make_pdf
 
 from hoso.blob_arrival import TIP, Arrivals, blob_arrivals
 from hoso.evidence import CACHE_FILE, EvidenceCache, cache_dir
+from hoso.git.history import commits, messages
 from hoso.gitlog import COMMIT
-from hoso.repo import commits, messages
 
 RECORD = gv_path("nguyen-van-an")
 OTHER = gv_path("nguyen-van-an", slug="bai-2")

@@ -19,8 +19,8 @@ import pytest
 from conftest import REPO_ROOT, cli
 
 from hoso.cli import main
+from hoso.git.objects import blob_id
 from hoso.messages import vi
-from hoso.repo import blob_id
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import demo_history

@@ -11,8 +11,8 @@ from pathlib import Path
 from conftest import git
 
 from hoso.evidence import EvidenceCache
+from hoso.git.history import ZERO_OID, commits
 from hoso.gitlog import COMMIT, cached_commits
-from hoso.repo import ZERO_OID, commits
 
 
 def _commit(root: Path, files: dict[str, bytes], message: str, author: str = "Lê Văn A") -> str:

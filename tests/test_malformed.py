@@ -36,8 +36,8 @@ from conftest import (
 from hoso.config import load_config
 from hoso.errors import ExitCode
 from hoso.evidence import EvidenceCache
+from hoso.git.objects import Entry, MemoryReader, blob_id
 from hoso.messages import en, vi
-from hoso.repo import Entry, MemoryReader, blob_id
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 

@@ -35,9 +35,9 @@ import hoso.pdf.verify
 from hoso.cli import main
 from hoso.config import load_config
 from hoso.evidence import EvidenceCache, cache_dir
+from hoso.git.objects import BlobReader, Entry, tree_entries
 from hoso.pdf import pool
 from hoso.records import RECORDS_DIR
-from hoso.repo import BlobReader, Entry, tree_entries
 from hoso.rules import signatures
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import EXAMINED, prefetch, verdict_for

@@ -61,13 +61,14 @@ class Calls:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
-    from hoso import repo
+    from hoso.git import bundle, history, objects, process, refs, worktree
 
     c = Calls(monkeypatch)
     for name in ("load_config", "validate_config", "read_yaml"):
         c.watch(loader, name)
-    for name in ("index_entries", "run_git"):
-        c.watch(repo, name)
+    c.watch(worktree, "index_entries")
+    for module in (process, objects, worktree, history, refs, bundle):  # every git command they run
+        c.watch(module, "run_git")
     return c
 
 
@@ -258,7 +259,7 @@ def test_a_submodule_hidden_by_the_users_diff_config_is_still_judged(school_repo
 
 
 def test_index_paths_ignoring_case_without_listing_the_index(school_repo: School) -> None:
-    from hoso.repo import index_paths_ignoring_case
+    from hoso.git.worktree import index_paths_ignoring_case
 
     oid = (
         subprocess.run(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hoso.config import Config
 from hoso.errors import ExitCode, HosoError
+from hoso.git.process import git_env, run_git
 from hoso.records import RECORDS_DIR, make_slug, parse_path
-from hoso.repo import git_env, run_git
 
 PREFIX = "nop/"
 APPROVED_BY = "Duyet-boi"

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hoso.evidence import EvidenceCache
-from hoso.repo import git_env, run_git
+from hoso.git.process import git_env, run_git
 
 KIND = "arrival"  # blob id -> {"t": ISO date}
 TIP = "arrival-tip"  # one row, oid "tip": {"commit": the history the arrivals cover}

@@ -26,7 +26,9 @@ from typing import Any
 
 from hoso.errors import ExitCode, GitError
 from hoso.evidence import EvidenceCache
-from hoso.repo import Change, Commit, author_and_message, git_env, read_notes, read_objects, run_git
+from hoso.git.history import Change, Commit, author_and_message, read_notes
+from hoso.git.objects import read_objects
+from hoso.git.process import git_env, run_git
 
 COMMIT, SIGNER = "commit", "commit-signer"
 # refs that are not history of the school's records
@@ -183,7 +185,7 @@ def _changes(raw: str) -> list[Change]:
 
 def history_revs(root: Path, *, all_refs: bool) -> list[str]:
     """What the audit trail reads: HEAD's history, or every branch's; nothing before a commit."""
-    from hoso.repo import has_commits
+    from hoso.git.history import has_commits
 
     if all_refs:
         return list(ALL_REFS)
@@ -238,14 +240,14 @@ def cached_commits(
     signers: Path | None = None,
     listing: Listing | None = None,
 ) -> list[Commit]:
-    """`repo.commits`, with what an earlier reading parsed taken from `cache` (or from
+    """`hoso.git.history.commits`, with what an earlier reading parsed taken from `cache` (or from
     `listing`, made beforehand by `list_cached`).
 
     A commit id fixes the commit's parents, except where git is told otherwise (a shallow
     clone's boundary, grafts): the parents git gives now are compared with the row's, and a row
     that differs, or that does not read back whole, is read from git again.
     """
-    from hoso.repo import commits
+    from hoso.git.history import commits
 
     if not cache.usable:
         return commits(root, revs, since=since, merge_changes=merge_changes, notes=notes, signers=signers)

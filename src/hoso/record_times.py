@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING
 
 from hoso.approvals import PREFIX
 from hoso.errors import GitError
+from hoso.git.history import ZERO_OID, Commit, first_parent_line
+from hoso.git.refs import refs
 from hoso.records import is_record_area
-from hoso.repo import ZERO_OID, Commit, first_parent_line, refs
 from hoso.trail import vn_time
 
 if TYPE_CHECKING:

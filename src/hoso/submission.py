@@ -20,7 +20,8 @@ from pathlib import Path
 
 from hoso.approvals import PREFIX, ApprovalError, Submission, git_ok, submissions
 from hoso.errors import ExitCode
-from hoso.repo import absolute_git_dir, git_env, rev_exists
+from hoso.git.history import rev_exists
+from hoso.git.process import absolute_git_dir, git_env
 
 TITLE = "Tieu-de"  # trailer: `Tieu-de: <record path>: <title>`, the title the submitter gave
 
@@ -113,7 +114,7 @@ def _commit_time(root: Path, commit: str) -> int:
 
 def changed(root: Path, parent: str, items: list[Item]) -> list[Item]:
     """The items whose bytes differ from what `parent` already holds at their path."""
-    from hoso.repo import blob_id
+    from hoso.git.objects import blob_id
 
     spec = "\n".join(f"{parent}:{i.rel}" for i in items) + "\n"
     proc = subprocess.run(

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from hoso.calendar import school_year
 from hoso.deadlines import Expected, expected, record_due
+from hoso.git.objects import tree_entries
 from hoso.record_times import Arrivals, Moment, read
 from hoso.records import RECORDS_DIR, PathProblem, parse_path, school_year_of
-from hoso.repo import tree_entries
 from hoso.trail import VN_TIME
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ class Timeliness:
     upcoming: list[Slot]  # not yet due, not yet submitted
     years: list[str]
     push_log: bool  # times come from the server's push log where it covers them
+    arrivals: Arrivals | None = None  # the history read, for a caller that needs more of it
     by_path: dict[str, Row] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -270,7 +271,8 @@ def compute(
                 missing.append(Slot(e, (today - e.deadline).days))
             else:
                 upcoming.append(Slot(e, 0))
-    return Timeliness(today, rows, missing, upcoming, sorted(years, reverse=True), arrivals.push_log)
+    years = sorted(years, reverse=True)
+    return Timeliness(today, rows, missing, upcoming, years, arrivals.push_log, arrivals)
 
 
 def expected_years(record_years: set[str], today: date) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hoso.errors import GitError
-from hoso.repo import run_git
+from hoso.git.process import run_git
 
 TRAILER = "Tieu-de"
 # /Title values that name no document: what PDF libraries write when the author set none

@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 from hoso.config.loader import LOCKS_FILE, PEOPLE_FILE, read_yaml, read_yaml_file
 from hoso.errors import ConfigError, NotFoundError
 from hoso.evidence import EvidenceCache
+from hoso.git.history import ZERO_OID, Change, Commit, NoteStamp, note_stamps
+from hoso.git.objects import BlobReader
 from hoso.gitlog import Listing, cached_commits, history_revs, list_cached
 from hoso.records import is_record_area
-from hoso.repo import ZERO_OID, BlobReader, Change, Commit, NoteStamp, note_stamps
 from hoso.rules.history import CHANGE_REQUEST, DISPOSAL, REASON, is_governance
 from hoso.server.identity import allowed_signers_file
 from hoso.trail_evidence import Proof, attach, load_config_or_none
@@ -301,7 +302,7 @@ def _lock_kinds(history: list[Commit], root: Path) -> dict[tuple[str, str], str]
 
 
 def _lock_count(reader: BlobReader, oid: str) -> int:
-    from hoso.repo import Entry
+    from hoso.git.objects import Entry
 
     if oid == ZERO_OID:
         return 0

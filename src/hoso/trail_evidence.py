@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hoso.errors import HosoError
+from hoso.git.history import ZERO_OID, Commit
 from hoso.records import is_record_area
-from hoso.repo import ZERO_OID, Commit
 
 if TYPE_CHECKING:
     from hoso.config import Config
@@ -228,8 +228,8 @@ def _signature_keys(root: Path, blobs: set[str]) -> dict[str, dict[tuple[int, ..
     import hashlib
 
     from hoso.evidence import EvidenceCache
+    from hoso.git.objects import BlobReader, Entry
     from hoso.pdf.structure import signature_values
-    from hoso.repo import BlobReader, Entry
 
     found: dict[str, dict[tuple[int, ...], str]] = {}
     source = BlobReader(root)
@@ -280,7 +280,7 @@ def _verdicts(
     if config is None or not blobs:
         return {}
     from hoso.evidence import EvidenceCache
-    from hoso.repo import BlobReader, Entry
+    from hoso.git.objects import BlobReader, Entry
     from hoso.rules.base import Context, Subject
     from hoso.rules.signatures import context_key, history_arrival, verdict_for
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from hoso.errors import ExitCode, HosoError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from hoso.repo import Snapshot
+    from hoso.git.objects import Snapshot
 
 TRUST_DIR = "trust"
 BUNDLES = ("vn",)
@@ -259,7 +259,7 @@ def pem_files(snapshot: Snapshot) -> dict[str, bytes]:
 
 
 def load_anchors(root: Path) -> list[Anchor]:
-    from hoso.repo import WorktreeSnapshot
+    from hoso.git.objects import WorktreeSnapshot
 
     anchors: list[Anchor] = []
     for path, data in pem_files(WorktreeSnapshot(root)).items():

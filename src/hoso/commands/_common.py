@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hoso.repo import find_root
+from hoso.git.process import find_root
 
 
 def repo_root(option: str | None) -> tuple[Path, bool]:

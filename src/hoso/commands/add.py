@@ -15,9 +15,11 @@ from hoso.commands._common import err, out, repo_root
 from hoso.config import load_config
 from hoso.errors import ExistsError, ExitCode, HosoError, NotFoundError, UsageError, worst
 from hoso.evidence import EvidenceCache
+from hoso.git.objects import Entry, MemoryReader, blob_id
+from hoso.git.refs import current_branch
+from hoso.git.worktree import index_entries, stage
 from hoso.messages import t
 from hoso.records import build_path, make_slug, school_year_of, valid_year
-from hoso.repo import Entry, MemoryReader, blob_id, current_branch, index_entries, stage
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 from hoso.writes import write_new

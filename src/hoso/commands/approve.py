@@ -31,9 +31,11 @@ from hoso.config.models import RecordType
 from hoso.config.vocab import SIGNER_GROUP_HEAD, role_name
 from hoso.errors import ExitCode, UsageError
 from hoso.evidence import EvidenceCache
+from hoso.git.objects import BlobReader, CommitSnapshot, Entry, tree_entries
+from hoso.git.process import git_env
+from hoso.git.refs import current_branch
 from hoso.messages import t
 from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path
-from hoso.repo import BlobReader, CommitSnapshot, Entry, current_branch, git_env, tree_entries
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import verdict_for

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from hoso.config import Config
-    from hoso.repo import ContentSource, Entry
+    from hoso.git.objects import ContentSource, Entry
     from hoso.rules import engine
     from hoso.rules.base import Context, Finding, Subject
     from hoso.rules.history import Step
@@ -67,14 +67,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("check.staged-needs-git")
         return _run_staged(args, root)
 
-    from hoso.repo import (
-        FileReader,
-        MixedReader,
-        index_entries,
-        untracked_files,
-        walk_files,
-        worktree_entries,
-    )
+    from hoso.git.objects import FileReader, MixedReader
+    from hoso.git.worktree import index_entries, untracked_files, walk_files, worktree_entries
 
     config = _config(root, args)
     source: ContentSource
@@ -105,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_staged(args: argparse.Namespace, root: Path) -> int:
     """The staged version of the named paths, or of what the commit changes (no path)."""
-    from hoso.repo import BlobReader, index_entries, index_paths_ignoring_case, staged_changes, with_sizes
+    from hoso.git.objects import BlobReader
+    from hoso.git.worktree import index_entries, index_paths_ignoring_case, staged_changes, with_sizes
 
     if args.paths:  # pre-commit names the staged files the hook's pattern matched
         entries = index_entries(root, _relative_paths(root, args.paths, must_exist=False))
@@ -185,7 +180,7 @@ def _run_range(args: argparse.Namespace, root: Path) -> int:
     if not sep or not new:
         raise UsageError("check.bad-range", value=args.range)
     from hoso.evidence import EvidenceCache
-    from hoso.repo import rev_exists
+    from hoso.git.history import rev_exists
     from hoso.rules import engine
 
     for rev in (old, new):
@@ -260,7 +255,7 @@ def _print(
 
 def _pending_allowed(args: argparse.Namespace, root: Path, is_git: bool, protected: str) -> bool:
     """Records may await signatures on a submission branch, never on the protected branch."""
-    from hoso.repo import current_branch
+    from hoso.git.refs import current_branch
 
     branch = args.branch or (current_branch(root) if is_git else None)
     return branch is not None and branch != protected
@@ -282,7 +277,7 @@ def _relative_paths(root: Path, paths: list[str], *, must_exist: bool) -> list[s
 
 
 def _expand(root: Path, rel: list[str]) -> list[str]:
-    from hoso.repo import walk_files
+    from hoso.git.worktree import walk_files
 
     found: list[str] = []
     for r in rel:

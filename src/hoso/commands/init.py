@@ -30,8 +30,8 @@ from hoso import __version__
 from hoso.commands._common import err
 from hoso.commands.trust import add_bundle
 from hoso.errors import ExitCode, HosoError, UsageError
+from hoso.git.process import git_env
 from hoso.messages import t
-from hoso.repo import git_env
 from hoso.writes import write_new
 
 INIT_LEVELS = ("thcs", "thpt", "nhieu-cap", "tieu-hoc", "mam-non")

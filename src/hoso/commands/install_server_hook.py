@@ -17,8 +17,9 @@ from pathlib import Path
 
 from hoso.commands._common import err
 from hoso.errors import ExitCode, NotFoundError, UsageError
+from hoso.git.process import git_env
+from hoso.git.refs import set_config, symbolic_head
 from hoso.messages import t
-from hoso.repo import git_env, set_config, symbolic_head
 from hoso.server.hook import HOOK_TEMPLATE, PURPOSES
 from hoso.server.settings import PROTECT_KEY, PUSHER_KEY, PUSHER_VARIABLES, branch_ref
 from hoso.writes import write_atomic

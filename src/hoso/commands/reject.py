@@ -15,8 +15,8 @@ from hoso.approvals import PREFIX, REASON, REJECTED_BY, ApprovalError, git_ok, h
 from hoso.commands._common import err, repo_root
 from hoso.config import Config, load_config
 from hoso.errors import ExitCode, UsageError
+from hoso.git.process import git_env
 from hoso.messages import t
-from hoso.repo import git_env
 from hoso.server.identity import APPROVER_ROLES
 
 

@@ -10,8 +10,8 @@ from hoso.approvals import git_ok, has_remote, submissions
 from hoso.commands._common import err, out, out_json, repo_root
 from hoso.config import Config, load_config
 from hoso.evidence import EvidenceCache
+from hoso.git.objects import BlobReader, CommitSnapshot, tree_entries
 from hoso.messages import t
-from hoso.repo import BlobReader, CommitSnapshot, tree_entries
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 

@@ -20,6 +20,9 @@ from hoso.commands._common import err, out, repo_root
 from hoso.config import Config, load_config
 from hoso.errors import ExitCode, NotFoundError, UsageError, worst
 from hoso.evidence import EvidenceCache
+from hoso.git.objects import CommitSnapshot, Entry, MemoryReader, blob_id, tree_entries
+from hoso.git.process import run_git
+from hoso.git.refs import current_branch
 from hoso.messages import t
 from hoso.records import (
     RECORDS_DIR,
@@ -30,7 +33,6 @@ from hoso.records import (
     school_year_of,
     valid_year,
 )
-from hoso.repo import CommitSnapshot, Entry, MemoryReader, blob_id, current_branch, run_git, tree_entries
 from hoso.rules import engine
 from hoso.rules.base import Context, Subject
 from hoso.submission import Item, base_ref, changed, choose_target, make_commit, message, move_branch

@@ -163,7 +163,7 @@ def _describe(a: Anchor, number: int, total: int, shown: str) -> None:
 
 def _plan(root: Path, anchors: list[Anchor]) -> list[tuple[Anchor, str | None, str]]:
     """(certificate, trust/ path to write or None when already trusted, where it already is)."""
-    from hoso.repo import WorktreeSnapshot
+    from hoso.git.objects import WorktreeSnapshot
     from hoso.trust import asn1_certificates, fingerprint
 
     present: dict[str, str] = {}  # SHA-256 -> trust/ file already holding that certificate

@@ -28,6 +28,7 @@ from hoso.config.loader import CATALOG_FILE
 from hoso.config.models import People
 from hoso.config.vocab import role_name
 from hoso.errors import ExitCode, worst
+from hoso.git.objects import Entry, blob_id
 from hoso.messages import t
 from hoso.pdf.pool import examine_stream
 from hoso.pdf.verify import (
@@ -36,7 +37,6 @@ from hoso.pdf.verify import (
     SignatureVerdict,
     assess,
 )
-from hoso.repo import Entry, blob_id
 from hoso.rules.signatures import history_arrival
 from hoso.trust import BUNDLES, TRUST_DIR, bundle_certificates, certificates, read_certificate_file
 

@@ -225,7 +225,7 @@ def _common() -> dict[str, Any]:
 
 
 def _identity(raw: bytes) -> dict[str, str]:
-    from hoso.repo import blob_id
+    from hoso.git.objects import blob_id
 
     return {"blob": blob_id(raw), "sha256": hashlib.sha256(raw).hexdigest()}
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
 
     from hoso.config.models import Catalog, Locks, People
-    from hoso.repo import Snapshot
+    from hoso.git.objects import Snapshot
 
 CATALOG_FILE = "catalog.yml"
 PEOPLE_FILE = "people.yml"
@@ -468,7 +468,7 @@ def load_config(root: Path, snapshot: Snapshot | None = None, *, cache: bool = T
     from hoso.config.cache import ConfigCache
     from hoso.config.models import Catalog, Locks, People
     from hoso.config.semantic import check_semantics
-    from hoso.repo import WorktreeSnapshot
+    from hoso.git.objects import WorktreeSnapshot
 
     snap = snapshot if snapshot is not None else WorktreeSnapshot(root)
     store = ConfigCache(root if cache else None)
@@ -530,7 +530,7 @@ def validate_config(root: Path, *, cache: bool = True) -> list[ConfigIssue]:
     pydantic or ruamel.yaml (`hoso check --staged` with only configuration staged).
     """
     from hoso.config.cache import ConfigCache
-    from hoso.repo import WorktreeSnapshot
+    from hoso.git.objects import WorktreeSnapshot
 
     snap = WorktreeSnapshot(root)
     raws = {name: raw for name in CONFIG_FILES if (raw := snap.read(name)) is not None}

@@ -33,19 +33,11 @@ from typing import Any
 from hoso.config import Config, load_config
 from hoso.errors import ExitCode, GitError, NotFoundError, UsageError, worst
 from hoso.evidence import EvidenceCache, cache_dir
+from hoso.git.history import has_commits
+from hoso.git.objects import GITLINK_MODE, BlobReader, CommitSnapshot, Entry, blob_id, tree_entries
+from hoso.git.process import git_env, run_git
 from hoso.messages import t
 from hoso.records import RECORDS_DIR, PathProblem, parse_path
-from hoso.repo import (
-    GITLINK_MODE,
-    BlobReader,
-    CommitSnapshot,
-    Entry,
-    blob_id,
-    git_env,
-    has_commits,
-    run_git,
-    tree_entries,
-)
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import history_arrival
 from hoso.status import KHONG_HOP_LE, compute
@@ -175,7 +167,7 @@ class Fsck:
     bound by inflating and hashing objects: they overlap on two cores)."""
 
     def __init__(self, root: Path) -> None:
-        # TODO(repo.py): move next to the other git calls once repo.py is free to edit.
+        # TODO(hoso.git): move next to the other git calls (hoso.git.bundle.fsck).
         try:
             self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
                 ["git", "fsck", "--full", "--no-dangling", "--no-progress"],

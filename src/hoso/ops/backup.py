@@ -36,23 +36,10 @@ from typing import Any
 
 from hoso import __version__
 from hoso.errors import ConfigError, ExistsError, ExitCode, GitError, HosoError, NotFoundError, worst
-from hoso.repo import (
-    BlobReader,
-    CommitSnapshot,
-    Entry,
-    absolute_git_dir,
-    bundle_create,
-    bundle_heads,
-    bundle_verify,
-    fetch_bundle,
-    fsck,
-    init_repo,
-    locate,
-    peel_trees,
-    refs,
-    symbolic_head,
-    tree_entries,
-)
+from hoso.git.bundle import bundle_create, bundle_heads, bundle_verify, fetch_bundle, fsck, init_repo
+from hoso.git.objects import BlobReader, CommitSnapshot, Entry, peel_trees, tree_entries
+from hoso.git.process import absolute_git_dir, locate
+from hoso.git.refs import refs, symbolic_head
 
 FORMAT = "hoso-backup"
 VERSION = 1

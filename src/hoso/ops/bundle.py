@@ -31,9 +31,11 @@ from hoso.config import Config, load_config
 from hoso.config.models import RecordType
 from hoso.errors import ExitCode, HosoError, NotFoundError, UsageError
 from hoso.evidence import EvidenceCache
+from hoso.git.history import has_commits
+from hoso.git.objects import BlobReader, CommitSnapshot, Entry, tree_entries
+from hoso.git.process import run_git
 from hoso.messages import t
 from hoso.records import RECORDS_DIR, PathProblem, parse_path, valid_year
-from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import history_arrival, prefetch, verdict_for
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE, compute

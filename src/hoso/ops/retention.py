@@ -18,8 +18,10 @@ from hoso.config import Config, load_config
 from hoso.config.models import RecordType
 from hoso.config.vocab import RETENTION_EVENTS, RETENTION_PERMANENT
 from hoso.errors import NotFoundError
+from hoso.git.history import has_commits
+from hoso.git.objects import CommitSnapshot, tree_entries
+from hoso.git.process import run_git
 from hoso.records import RECORDS_DIR, PathProblem, parse_path
-from hoso.repo import CommitSnapshot, has_commits, run_git, tree_entries
 from hoso.retention import is_event, keep_until
 
 JSON_VERSION = 1

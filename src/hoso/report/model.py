@@ -27,9 +27,9 @@ from hoso.config import Config
 from hoso.config.models import Group, RecordType, School
 from hoso.deadlines import Expected, expected
 from hoso.errors import NotFoundError, UsageError
-from hoso.record_times import Moment, read
+from hoso.git.history import has_commits
+from hoso.record_times import Moment
 from hoso.records import PathProblem, parse_path, valid_year, year_span
-from hoso.repo import has_commits
 from hoso.site.model import INSPECTOR, Record, collect, owner_name
 from hoso.status import CHO_DUYET, DA_DUYET, KHONG_HOP_LE
 from hoso.timeliness import LATE, ON_TIME, UNDETERMINED, Row, group_of, judged_row, local_day
@@ -178,9 +178,9 @@ def build(root: Path, year: str, *, today: date, hoc_ky: int | None = None, rev:
         raise NotFoundError("report.no-commit", path=str(root))
     site = collect(root, INSPECTOR, rev, today=today)
     config = site.config
-    assert site.timeliness is not None  # collect always computes it
+    assert site.timeliness is not None and site.timeliness.arrivals is not None  # collect computes it
     sy = school_year(year, config.catalog.calendar)
-    arrivals = read(root, site.commit, config.catalog.defaults.protected_branch)
+    arrivals = site.timeliness.arrivals  # the history is read once
     all_items = [_record_item(r, sy) for r in site.records if r.loc.year == year and r.timeliness]
     waiting = [_branch_item(p, config, sy, today, arrivals.submitted[p]) for p in sorted(arrivals.pending)]
     all_items += [i for i in waiting if i is not None and i.row.year == year]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from hoso.errors import ExitCode
-from hoso.repo import Entry
+from hoso.git.objects import Entry
 from hoso.rules.base import Context, Finding
 
 RULE = "hygiene.gitattributes"

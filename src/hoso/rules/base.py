@@ -11,8 +11,8 @@ from hoso.config import Config
 from hoso.config.models import RecordType
 from hoso.errors import ExitCode
 from hoso.evidence import EvidenceCache
+from hoso.git.objects import ContentSource, Entry, Snapshot
 from hoso.records import RecordPath
-from hoso.repo import ContentSource, Entry, Snapshot
 
 Severity = Literal["error", "warning"]
 

@@ -108,8 +108,9 @@ def run_range(
     `founding`: the first push into an empty repository, whose root commit may carry configuration.
     """
     from hoso.config import load_config
+    from hoso.git.history import diff_entries, merge_base, rev_exists
+    from hoso.git.objects import BlobReader, CommitSnapshot, tree_entries
     from hoso.records import RECORDS_DIR
-    from hoso.repo import BlobReader, CommitSnapshot, diff_entries, merge_base, rev_exists, tree_entries
 
     if authority is None:
         authority = old or new
@@ -172,7 +173,8 @@ def _judge_history(
     ref: str | None = None,
 ) -> None:
     """Every new commit against its parents; on the protected branch each first-parent move whole."""
-    from hoso.repo import commits, diff_pairs, first_parent_line, merge_base, messages, peel_commit
+    from hoso.git.history import commits, diff_pairs, first_parent_line, merge_base, messages
+    from hoso.git.objects import peel_commit
     from hoso.rules.history import Step, check_step, finding, is_governance
 
     pushed = commits(root, revs)
@@ -238,8 +240,8 @@ def _judge_history(
 
 
 def _in_tree(root: Path, rev: str) -> Callable[[str], bool]:
+    from hoso.git.objects import tree_entries
     from hoso.records import RECORDS_DIR
-    from hoso.repo import tree_entries
 
     paths: set[str] | None = None
 
@@ -257,8 +259,9 @@ MAX_DEPTH = 32  # records/<year>/<owner>/<id>/<type>/<file> is 6 deep
 
 
 def _oversized(root: Path, revs: list[str], new: str, ref: str | None) -> list[Finding]:
-    """Every pushed commit's tree within bounds, counted without unrolling it (repo.tree_shapes)."""
-    from hoso.repo import run_git, tree_shapes
+    """Every pushed commit's tree within bounds, counted without unrolling it (git.objects.tree_shapes)."""
+    from hoso.git.objects import tree_shapes
+    from hoso.git.process import run_git
 
     pushed = run_git(root, ["rev-list", *revs]).decode().split() or [new]
     found = []
@@ -274,7 +277,8 @@ def _decision_context(root: Path, authority: str, new: str, ctx: Context) -> Non
     """What a decision PDF is measured against (hoso.rules.decisions), read only if one is named."""
     from functools import cache
 
-    from hoso.repo import run_git, tree_contains, tree_entries
+    from hoso.git.objects import tree_contains, tree_entries
+    from hoso.git.process import run_git
     from hoso.rules import decisions
     from hoso.server import pushlog
 
@@ -303,7 +307,7 @@ def _decision_context(root: Path, authority: str, new: str, ctx: Context) -> Non
 
 def _changes_config(root: Path, authority: str, new: str) -> bool:
     from hoso.config.loader import CONFIG_FILES
-    from hoso.repo import run_git
+    from hoso.git.process import run_git
 
     raw = run_git(root, ["diff-tree", "-r", "--name-only", "-z", authority, new, "--", *CONFIG_FILES])
     return bool(raw.strip(b"\0"))
@@ -313,7 +317,7 @@ def _new_config_findings(root: Path, new: str) -> list[Finding]:
     """A pushed configuration is judged by the old one, but it must itself be valid to land."""
     from hoso.config import load_config
     from hoso.errors import ConfigError
-    from hoso.repo import CommitSnapshot
+    from hoso.git.objects import CommitSnapshot
 
     try:
         load_config(root, CommitSnapshot(root, new))
@@ -332,7 +336,8 @@ def tree_findings(root: Path, rev: str, ctx: Context, since: str | None = None) 
     With `since` (the authority), only the attribute files changed since then are read: the
     others were judged when they came.
     """
-    from hoso.repo import run_git, tree_entries
+    from hoso.git.objects import tree_entries
+    from hoso.git.process import run_git
     from hoso.rules.attributes import check_attributes, is_attributes_file
 
     if since is None:

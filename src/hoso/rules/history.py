@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 
 from hoso.errors import ExitCode
+from hoso.git.history import Change, Commit, trailer_values
+from hoso.git.objects import Entry
 from hoso.messages import t
 from hoso.records import PathProblem, is_record_area, parse_path
-from hoso.repo import Change, Commit, Entry, trailer_values
 from hoso.retention import keep_until
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import DA_DUYET, compute

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from hoso.config.vocab import SIGNER_TOKENS, role_name
 from hoso.errors import ExitCode
+from hoso.git.objects import Entry
 from hoso.messages import lang, t
-from hoso.repo import Entry
 from hoso.rules.base import Context, Finding, Severity, Subject
 from hoso.status import CHO_DUYET, KHONG_HOP_LE, compute
 

@@ -2,7 +2,7 @@
 
 Git runs them in the bare repository with one line `<old> <new> <ref>` per updated ref on
 stdin; during pre-receive the pushed objects are in quarantine (GIT_QUARANTINE_PATH…, kept by
-repo.git_env) and the refs are still those before the push. A non-zero exit refuses the whole
+hoso.git.process.git_env) and the refs are still those before the push. A non-zero exit refuses the whole
 push; what we print reaches the pusher as `remote:` lines.
 
 Authority comes from before the change: the protected branches from the server's own git
@@ -25,18 +25,11 @@ from hoso.config.models import Person
 from hoso.config.vocab import OWNER_DIRS
 from hoso.errors import ConfigError, ExitCode, HosoError, worst
 from hoso.evidence import EvidenceCache, cache_dir
+from hoso.git.history import ZERO_OID, diff_entries, is_ancestor, merge_base
+from hoso.git.objects import CommitSnapshot, object_types, peel_commit
+from hoso.git.refs import refs
 from hoso.messages import t
 from hoso.records import RECORDS_DIR
-from hoso.repo import (
-    ZERO_OID,
-    CommitSnapshot,
-    diff_entries,
-    is_ancestor,
-    merge_base,
-    object_types,
-    peel_commit,
-    refs,
-)
 from hoso.rules import engine
 from hoso.rules.base import Finding
 from hoso.server import pushlog, settings

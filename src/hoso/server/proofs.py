@@ -39,7 +39,7 @@ def governors(people: People, day: date) -> list[Person]:
 
 def commit_signer(root: Path, oid: str, people: People, day: date) -> str | None:
     """The governor whose listed ssh key made a good signature on commit `oid`, else None."""
-    from hoso.repo import commits
+    from hoso.git.history import commits
 
     with allowed_signers_file(governors(people, day)) as signers:
         if signers is None:

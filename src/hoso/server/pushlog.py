@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from hoso.errors import GitError
-from hoso.repo import git_env, peel_commit, run_git
+from hoso.git.objects import peel_commit
+from hoso.git.process import git_env, run_git
 
 REF = "refs/hoso/push-log"
 FETCH_REFSPEC = "+refs/hoso/*:refs/hoso/*"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hoso.errors import ExitCode, HosoError
-from hoso.repo import config_values, symbolic_head
+from hoso.git.refs import config_values, symbolic_head
 
 PROTECT_KEY = "hoso.protect"
 PUSHER_KEY = "hoso.pusher"

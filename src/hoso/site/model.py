@@ -27,10 +27,12 @@ from hoso.config.vocab import RETENTION_PERMANENT, SIGNER_GROUP_HEAD, SIGNER_OWN
 from hoso.deadlines import required_owners
 from hoso.errors import NotFoundError
 from hoso.evidence import EvidenceCache
+from hoso.git.history import has_commits
+from hoso.git.objects import BlobReader, CommitSnapshot, Entry, tree_entries
+from hoso.git.process import run_git
 from hoso.messages import t
 from hoso.pdf.text import extract_text
 from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path
-from hoso.repo import BlobReader, CommitSnapshot, Entry, has_commits, run_git, tree_entries
 from hoso.retention import is_event, keep_until
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import history_arrival, prefetch, signer_label, verdict_for

@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from hoso.repo import BlobReader, Entry, hash_blob
+from hoso.git.objects import BlobReader, Entry, hash_blob
 from hoso.site.model import Site
 
 BUILD_INFO = "build-info.json"
