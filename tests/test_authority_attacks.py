@@ -10,6 +10,7 @@ the server would have logged.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -329,14 +330,14 @@ def test_a_published_sites_declared_pdf_size_does_not_set_the_download_cap(
     ]
     asked: list[int] = []
 
-    def fake_index(url: str, limit: int, timeout: float = 20.0) -> bytes:
-        return json.dumps(index).encode()
+    def fake_index(url: str, limit: int, timeout: float = 20.0) -> Iterator[bytes]:
+        yield json.dumps(index).encode()
 
     def fake_pdf(url: str, limit: int, timeout: float = 20.0) -> bytes:
         asked.append(limit)
         raise portal_fetch.FetchError(url, "not served in this test")
 
-    monkeypatch.setattr(sources, "fetch", fake_index)
+    monkeypatch.setattr(sources, "stream", fake_index)
     monkeypatch.setattr(verify, "fetch", fake_pdf)
     portal_over(tmp_path, "  - url: https://truong.example.edu.vn/\n    id: lon\n")
     assert asked, "no PDF was sampled"

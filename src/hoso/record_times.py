@@ -21,10 +21,13 @@ those commits (a claim). Never "the first commit" in some traversal order: git o
 by the dates their authors typed.
 
 The commits a logged push brought stay readable after their branch is deleted (a squash or
-rebase approval) as long as the repository still holds them (the server until git's garbage
-collection prunes unreachable objects): the logged tips are read with the history, so the
-on-time push of a squashed submission still dates it. A clone never receives unreachable
-commits: there, such a submission is dated by what its history still holds.
+rebase approval, a rejection, a force-push): the push log keeps them reachable (its entries'
+other parents: hoso.server.pushlog), so git's garbage collection never prunes them and a clone
+that fetched refs/hoso/* holds them too. The logged tips (what each push brought, and what it
+deleted or replaced) are read with the history, so the on-time push of a squashed submission
+still dates it. They only date content: a commit no branch holds submits nothing now. A logged
+tip the repository does not hold (a log written before it kept its tips, then pruned) is
+skipped.
 
 Git processes, whatever the number of records: one `for-each-ref`, one `git log` of the history
 (with the logged tips), one `rev-list --first-parent`, one `git log` of the push log, and for the
@@ -127,13 +130,13 @@ def submission_tips(root: Path) -> list[str]:
 
 def read(root: Path, rev: str, protected: str = "main") -> Arrivals:
     """The arrivals of every record in the history of `rev`, of the submission branches, and of
-    the commits logged pushes brought that the repository still holds."""
+    the commits logged pushes brought, deleted or replaced (kept by the push log)."""
     from hoso.server import pushlog
 
     tips = submission_tips(root)
     wanted = ("refs/heads/" + PREFIX, f"refs/heads/{protected}")
     entries = [e for e in pushlog.read(root) if e.ref.startswith(wanted[0]) or e.ref == wanted[1]]
-    logged = sorted({oid for e in entries for oid in (e.commit or e.new,) if oid != ZERO_OID})
+    logged = sorted({oid for e in entries for oid in (e.commit or e.new, e.old) if oid != ZERO_OID})
     history = _history(root, [rev, *tips], logged)
     mainline = first_parent_line(root, [rev])
     parents = {c.oid: c.parents for c in history}

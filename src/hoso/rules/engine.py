@@ -102,9 +102,10 @@ def run_range(
     Default: `old` when the ref is updated, else the protected branch, else `new` itself.
     `protected`: is `ref` the protected branch (default: the authority's catalog says).
     `old` None is a new ref: with `known_refs_only` (a server hook, where the refs are those
-    before the push) its commits are those no existing ref reaches, otherwise those not on the
-    protected branch. `proof` judges a protected step that changes anything outside records/;
-    without one such a step is refused (`check --range` has no pusher to vouch for it).
+    before the push) its commits are those no existing ref outside refs/hoso/ reaches, otherwise
+    those not on the protected branch. `proof` judges a protected step that changes anything
+    outside records/; without one such a step is refused (`check --range` has no pusher to vouch
+    for it).
     `founding`: the first push into an empty repository, whose root commit may carry configuration.
     """
     from hoso.config import load_config
@@ -124,7 +125,9 @@ def run_range(
     if old:
         revs = [f"{old}..{new}"]
     elif known_refs_only:
-        revs = [new, "--not", "--all"]
+        # not the push log's: it keeps commits no branch holds any more, and its own entries
+        # in a pushed history are then judged (a root of the server's: unrelated, refused)
+        revs = [new, "--not", "--exclude=refs/hoso/*", "--all"]
     else:
         revs = [new, *(["--not", base_tip] if base_tip and base_tip != new else [])]
     # the school's records where `new` forked from the protected branch: other records are drafts

@@ -46,7 +46,7 @@ sys.exit(main({name!r}))
 """
 PURPOSES = {
     "pre-receive": "Refuses pushes that break the records' rules.",
-    "post-receive": "Appends every accepted push to the push log.",
+    "post-receive": "Appends every accepted push to the push log, which keeps what it brought.",
 }
 ALLOWED_NAMESPACES = ("refs/heads/", "refs/tags/")
 
@@ -294,8 +294,8 @@ def post_receive(updates: Sequence[Update], root: Path, env: Mapping[str, str]) 
             pushlog.PushEntry(stamp, account, person, u.ref, u.old, u.new, _peeled(root, u.new))
             for u in updates
         ]
-        if entries:
-            pushlog.append(root, entries)
+        if entries:  # what the push brought stays reachable from the log (pushlog.kept)
+            pushlog.append(root, entries, keep=pushlog.kept(root, entries, conf.is_protected))
     except HosoError as exc:
         _say(t("hook.log-failed", detail=exc.render()))
         return 1
