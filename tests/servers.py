@@ -51,13 +51,19 @@ def git(
     return proc
 
 
-def seed_demo(seed: Path, *, locks: str | None = None, branch: str = "main") -> None:
+def seed_demo(
+    seed: Path, *, locks: str | None = None, branch: str = "main", server_key: str | None = None
+) -> None:
+    """The demo school in a new repository at `seed`; `server_key`: the server's push-log public
+    key, registered under trust/may-chu/ as a school does."""
     seed.mkdir(parents=True)
     for name in ("catalog.yml", "people.yml"):
         shutil.copy(REPO_ROOT / name, seed / name)
     if locks is not None:
         (seed / "locks.yml").write_text(locks, encoding="utf-8")
     shutil.copytree(REPO_ROOT / "trust", seed / "trust")
+    if server_key is not None:
+        register_server_key(seed, server_key)
     shutil.copytree(REPO_ROOT / "records", seed / "records")
     git(seed, "init", "-q", "-b", branch)
     git(seed, "add", "-A")
@@ -71,18 +77,54 @@ def demo_server(
     branch: str = "main",
     hook_args: Sequence[str] = (),
     edit_seed: Callable[[Path], None] | None = None,
+    register_key: bool = True,
 ) -> Path:
-    """A bare repository holding the demo school on `branch`, with hoso's hooks installed."""
+    """A bare repository holding the demo school on `branch`, with hoso's hooks installed; the
+    server's push-log key (made by the install) registered in the school's trust/may-chu/ unless
+    `register_key` is false. The school's commits reach the server around its hooks (a fetch),
+    as the tests found it before."""
+    bare = tmp_path / "truong.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", branch, str(bare))
+    assert main(["install-server-hook", str(bare), *hook_args]) == 0
     seed = tmp_path / "seed"
-    seed_demo(seed, locks=locks, branch=branch)
+    seed_demo(seed, locks=locks, branch=branch, server_key=server_public_key(bare) if register_key else None)
     if edit_seed is not None:
         edit_seed(seed)
         git(seed, "add", "-A")
         git(seed, "commit", "-q", "-m", "Cấu hình thử")
-    bare = tmp_path / "truong.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
-    assert main(["install-server-hook", str(bare), *hook_args]) == 0
+    git(bare, "fetch", "-q", str(seed), f"refs/heads/{branch}:refs/heads/{branch}")
     return bare
+
+
+SERVER_KEY_FILE = "trust/may-chu/may-chu.pub"  # where a school registers its server's log key
+
+
+def server_public_key(bare: Path) -> str:
+    """The public key of the push-log key `hoso install-server-hook` made for `bare`."""
+    from hoso.server.settings import log_key
+
+    key = log_key(bare)
+    assert key is not None, "install-server-hook names no log key"
+    return Path(f"{key}.pub").read_text(encoding="utf-8").strip()
+
+
+def register_server_key(work: Path, public: str) -> None:
+    """Write the server's public key where readers look for it (to be committed by the caller)."""
+    (work / SERVER_KEY_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (work / SERVER_KEY_FILE).write_text(public + "\n", encoding="utf-8")
+
+
+def ssh_key(folder: Path, name: str) -> tuple[Path, str]:
+    """A new ed25519 key without a passphrase (another server's, an attacker's): its private key
+    file and its public key line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = folder / name
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+        check=True,
+        capture_output=True,
+    )
+    return key, Path(f"{key}.pub").read_text(encoding="utf-8").strip()
 
 
 def clone_as(server: Path, where: Path, person: str = "van-thu") -> Path:

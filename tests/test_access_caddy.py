@@ -11,9 +11,9 @@ Test files, all made at test time:
 * the school of tests/test_site.py (`_make_school`: the real `hoso init`, `submit`, `reject`,
   `approve`), whose confidential học bạ `SECRET` holds `SENTINEL` and `SECRET_NAME`;
 * its two editions, built by `hoso site build` into web/thanh-tra and web/cong-khai;
-* web/cong-thong-tin: `hoso portal build` over that one school (its schools.yml names the built
-  inspectors' edition) when the command exists, else a one-page stand-in (the access rules of
-  that path do not depend on what the folder holds);
+* web/cong-thong-tin: `hoso portal build` over that one school (its schools.yml names the
+  school's repository: the portal hosts only the sites it builds itself) when the command exists,
+  else a one-page stand-in (the access rules of that path do not depend on what the folder holds);
 * `tai-khoan`: one account whose bcrypt hash comes from `caddy hash-password`.
 
 Needs Debian's `caddy` (and, for the browser test, playwright and /usr/bin/chromium); without
@@ -159,9 +159,10 @@ def make_portal(school: School, web: Path) -> bool:
     """web/cong-thong-tin: the real portal (True) or, without `hoso portal`, a stand-in page."""
     out = web / "cong-thong-tin"
     if portal_command_exists(school.env):
-        # the smallest portal: one school, from its built inspectors' edition (docs/portal.md)
+        # the smallest portal: one school, from its repository (docs/portal.md; a built site
+        # folder would be verified but not hosted, and the copies below are what is protected)
         schools = school.base / "schools.yml"
-        schools.write_text(f"version: 1\nschools:\n  - path: {web / 'thanh-tra'}\n", encoding="utf-8")
+        schools.write_text(f"version: 1\nschools:\n  - path: {school.root}\n", encoding="utf-8")
         cache = school.base / "portal-cache"  # not beside --out: nothing but the editions under web/
         args = ["portal", "build", "--schools", str(schools), "--out", str(out), "--cache", str(cache)]
         proc = subprocess.run(

@@ -4,7 +4,7 @@ Each test states what hoso promises and fails while the promise is broken. Schoo
 are built with the helpers of tests/test_timeliness.py (the real `hoso init`, the test PKI of
 tests/sigfixtures.py, commits placed in time with GIT_COMMITTER_DATE); the server's push log is
 written with hoso.server.pushlog.append, the function the post-receive hook calls, with the times
-the server would have logged.
+the server would have logged, signed with a key made at test time that the readers are given.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_pdf
+from servers import ssh_key
 from test_timeliness import (
     GV,
     LATE,
@@ -47,13 +48,23 @@ def approve(root: Path, branch: str, when: str) -> None:
     git(root, "merge", "-q", "--no-ff", branch, "-m", f"Duyệt\n\nDuyet-boi: {TO_TRUONG}", when=when)
 
 
+def server_key(root: Path) -> tuple[Path, str]:
+    """The push-log signing key of the school's server (made once, beside the repository) and
+    its public key, which the readers below are given as the portal gives a school's."""
+    key = root.parent / "may-chu" / "push-log-key"
+    if key.exists():
+        return key, Path(f"{key}.pub").read_text(encoding="utf-8").strip()
+    return ssh_key(key.parent, key.name)
+
+
 def row_of(root: Path, path: str = LATE) -> timeliness.Row:
-    return timeliness.compute(root, "HEAD", load_config(root), today=TODAY).by_path[path]
+    keys = [server_key(root)[1]]
+    return timeliness.compute(root, "HEAD", load_config(root), today=TODAY, log_keys=keys).by_path[path]
 
 
 def log_push(root: Path, when: str, ref: str, old: str, new: str, person: str | None = GV) -> None:
-    """One entry of the server's push log, as the post-receive hook writes it at `when`."""
-    pushlog.append(root, [pushlog.PushEntry(when, person, person, ref, old, new)])
+    """One entry of the server's push log, as the post-receive hook writes (and signs) it at `when`."""
+    pushlog.append(root, [pushlog.PushEntry(when, person, person, ref, old, new)], key=server_key(root)[0])
 
 
 @pytest.fixture

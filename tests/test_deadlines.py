@@ -90,6 +90,33 @@ def test_week_and_hoc_ky_from_slug_or_title() -> None:
     assert hoc_ky_in("so-ghi-dau-bai-6a") is None
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kế hoạch bài dạy Tuầ\u200bn 5",  # zero width space
+        "Kế hoạch bài dạy Tuầ\u200dn 5",  # zero width joiner
+        "Kế hoạch bài dạy Tu\u200cần 5",  # zero width non-joiner
+        "Kế hoạch bài dạy Tuầ\u2060n 5",  # word joiner
+        "Kế hoạch bài dạy Tu\u00adần 5",  # soft hyphen
+        "Kế hoạch bài dạy \ufeffTuần\u200e 5",  # byte order mark, left-to-right mark
+        "Kế hoạch bài dạy Tu\u034fần 5",  # combining grapheme joiner (a combining mark)
+        "Kế hoạch bài dạy Tuầ\ufe0fn 5",  # variation selector
+        "Kế hoạch bài dạy Tua\u0302\u0300n 5",  # "ầ" as a letter and two combining marks (NFD)
+        "Ke\u0302\u0301 hoa\u0323ch ba\u0300i da\u0323y Tua\u0302\u0300n 5",  # a whole NFD title
+        "Kế hoạch bài dạy Tuần ５",  # fullwidth digit
+        "Kế hoạch bài dạy Tuần\u00a0\u200b5",  # no-break space, zero width space
+    ],
+)
+def test_an_invisible_trick_in_a_title_hides_no_week(title: str) -> None:
+    """What a reader sees decides: the week the title shows is the week hoso reads, and the title
+    hoso shows is that text, without the invisible characters."""
+    from hoso.deadlines import weeks_named
+    from hoso.titles import clean
+
+    assert weeks_named("tuan-35-toan-6a", title) == [35, 5]
+    assert clean(title) == "Kế hoạch bài dạy Tuần 5"
+
+
 def test_record_due_places_a_record(school_repo: School) -> None:
     config = load_config(school_repo.root)
     sy = school_year(YEAR)

@@ -435,6 +435,9 @@ def test_bad_schools_yml_is_refused_with_its_line(schools: Schools, tmp_path: Pa
         schools.yml("cred.yml", "version: 1\nschools:\n  - url: https://u:p@x.example/\n"), out
     )
     assert_config_refused(run, "cred.yml:3")
+    body = "version: 1\nschools:\n  - path: a\n    site_url: javascript:alert(1)\n"
+    run = schools.portal(schools.yml("site-url.yml", body), out)
+    assert_config_refused(run, "site-url.yml:4", "javascript:alert(1)")
     run = schools.portal(schools.base / "khong-co.yml", out)
     assert run.code == 10 and "Traceback" not in run.text
     assert not out.exists()

@@ -1034,6 +1034,44 @@ def test_a_folder_holding_the_other_audience_is_not_replaced(
     assert json.loads((inspectors / "build-info.json").read_text(encoding="utf-8"))["audience"] == "public"
 
 
+def test_a_site_left_aside_by_a_killed_build_is_put_back_first(
+    school: School, public: Built, tmp_path: Path
+) -> None:
+    """A build killed between the swap's two renames (SIGKILL, a power cut: no exception runs)
+    leaves the place empty and the last good site beside it. The next build puts it back before
+    it decides anything: an inspector build is still refused there, a public one replaces it."""
+    shown = tmp_path / "cong-khai"
+    aside = tmp_path / ".cong-khai.old-4242"
+    shutil.copytree(public.out, aside)
+    before = snapshot(aside)
+    run = build(school.root, school.env, shown)
+    assert_clean_failure(run, str(shown), "bản công khai", "--replace-other-audience")
+    assert snapshot(shown) == before and leftovers(shown) == []
+    run = build(school.root, school.env, shown, "--audience", "public")
+    assert run.code == 0, run.text
+    assert leftovers(shown) == []
+
+
+def test_the_portals_copy_of_a_site_holds_no_hand_written_page(school: School, tmp_path: Path) -> None:
+    """`hand_written=False` (the portal's copy, served beside other schools' pages): hoso's pages
+    only — no page or file of site_src/, no copyright markup of mkdocs.yml — and build-info.json
+    says so."""
+    from hoso.site.build import build as build_site
+    from hoso.site.build import without_hand_written
+
+    s = school.copy(tmp_path / "truong")
+    s.write("site_src/gioi-thieu.md", "# Giới thiệu\n\n<script>/*viet-tay-5e1*/</script>\n".encode())
+    s.write("site_src/anh.svg", b"<svg><script>/*viet-tay-5e1*/</script></svg>")
+    with (s.root / "mkdocs.yml").open("a", encoding="utf-8") as f:
+        f.write("copyright: <b>viet-tay-5e1</b>\n")
+    s.commit("trang viết tay")
+    out = build_site(s.root, "inspector", tmp_path / "cong", hand_written=False).out
+    assert [rel for rel, data in snapshot(out).items() if b"viet-tay-5e1" in data] == []
+    assert without_hand_written(out)
+    mine = build_site(s.root, "inspector", tmp_path / "cua-truong").out
+    assert (mine / "gioi-thieu.html").is_file() and not without_hand_written(mine)
+
+
 # ---- 5. repeatable ------------------------------------------------------------------------------------
 
 
@@ -1051,7 +1089,7 @@ def test_same_commit_gives_the_same_bytes(inspector: Built) -> None:
         k: v for k, v in info2.items() if k != "built_at"
     }
     assert info1["commit"] == git(school.root, school.env, "rev-parse", "HEAD").strip()
-    assert set(info1) == {"_comment", "built_at", "commit", "commit_date", "audience"}
+    assert set(info1) == {"_comment", "built_at", "commit", "commit_date", "audience", "today"}
 
 
 # ---- 6. warm rebuilds ---------------------------------------------------------------------------------

@@ -382,6 +382,12 @@ def test_backdated_submission_is_late_by_the_push_log(tmp_path: Path) -> None:
     assert main(["install-server-hook", str(bare)]) == 0
     seed = tmp_path / "khoi-tao"
     found_school(seed)
+    # the founding commit registers the server's push-log key (trust/may-chu/): clones trust the log
+    from servers import register_server_key, server_public_key
+
+    register_server_key(seed, server_public_key(bare))
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "--amend", "--no-edit", "--no-verify", when="2024-08-20T08:00:00+07:00")
     git(seed, "remote", "add", "origin", str(bare))
     git(seed, "push", "-q", "origin", "main")
     teacher = tmp_path / "giao-vien"

@@ -10,9 +10,10 @@ Kinds (the date is the last day on which a record is on time, Vietnam time):
   or title (`tuan-05`, "Tuần 5"); a record naming no week has no deadline.
 
 The file name is typed by the record's author, the title is what the signed PDF says: neither
-alone may move a deadline. Where slug and title name different weeks (or học kỳ), the earliest
-is taken and the record's deadline is undetermined (`problem`), as it is when a week lies outside
-the calendar; hoso.timeliness shows that state, never "on time" or "no deadline".
+alone may move a deadline. A title is read as a reader sees it (`titles.visible`: an invisible
+character in "Tuần 5" hides nothing). Where slug and title name different weeks (or học kỳ), the
+earliest is taken and the record's deadline is undetermined (`problem`), as it is when a week lies
+outside the calendar; hoso.timeliness shows that state, never "on time" or "no deadline".
 
 `days` shifts any of them (e.g. ``{kind: truoc-tuan, days: -2}``: the Friday before).
 
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from hoso.calendar import SchoolYear
 from hoso.records import make_slug, year_span
+from hoso.titles import visible
 
 if TYPE_CHECKING:
     from hoso.config import Config
@@ -47,10 +49,15 @@ _WEEK = re.compile(r"(?:^|-)tuan-0*([0-9]{1,2})(?:-|$)")
 _TERM = re.compile(r"(?:^|-)(?:hk|hoc-ky|ky)-?(1|2|i|ii)(?:-|$)")
 
 
+def _slug(text: str) -> str:
+    """The slug of what a reader sees: a zero width space splitting "Tuần" must not hide the week."""
+    return make_slug(visible(text)) if text else ""
+
+
 def week_in(*texts: str) -> int | None:
     """The teaching week a slug or title names ("tuan-05-toan-6a", "Tuần 5 – Toán 6A")."""
     for text in texts:
-        found = _WEEK.search(make_slug(text)) if text else None
+        found = _WEEK.search(_slug(text))
         if found:
             return int(found.group(1))
     return None
@@ -58,20 +65,20 @@ def week_in(*texts: str) -> int | None:
 
 def weeks_named(*texts: str) -> list[int]:
     """The week each of `texts` names, in order (texts naming none are skipped)."""
-    found = (_WEEK.search(make_slug(text)) if text else None for text in texts)
+    found = (_WEEK.search(_slug(text)) for text in texts)
     return [int(m.group(1)) for m in found if m]
 
 
 def terms_named(*texts: str) -> list[int]:
     """The học kỳ each of `texts` names, in order (texts naming none are skipped)."""
-    found = (_TERM.search(make_slug(text)) if text else None for text in texts)
+    found = (_TERM.search(_slug(text)) for text in texts)
     return [1 if m.group(1) in ("1", "i") else 2 for m in found if m]
 
 
 def hoc_ky_in(*texts: str) -> int | None:
     """The học kỳ a slug or title names ("so-ghi-dau-bai-6a-hk1", "Học kỳ II")."""
     for text in texts:
-        found = _TERM.search(make_slug(text)) if text else None
+        found = _TERM.search(_slug(text))
         if found:
             return 1 if found.group(1) in ("1", "i") else 2
     return None

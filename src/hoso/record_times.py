@@ -13,12 +13,14 @@
   the commit that brought the current version to main, the one whose status the caller knows.
 
 Each time says where it comes from. The server's push log (`refs/hoso/push-log`, written by the
-post-receive hook with the server's clock) is evidence: a commit's time is the first logged
-push to a submission branch or the protected branch that brought it. A committer date is typed
-by whoever made the commit: a claim. A submission is the earliest logged push of any commit that
-brought its content; only when no logged push brought it, the earliest committer date among
-those commits (a claim). Never "the first commit" in some traversal order: git orders commits
-by the dates their authors typed.
+post-receive hook with the server's clock) is evidence where the server's signature vouches for
+it (hoso.server.pushlog.evidence: a key of trust/may-chu/ in the commit read, the server's own on
+the server, or the caller's `log_keys`; a log written or rewritten in a clone is not): a
+commit's time is the first such logged push to a submission branch or the protected branch
+that brought it. A committer date is typed by whoever made the commit: a claim. A submission is
+the earliest logged push of any commit that brought its content; only when no logged push
+brought it, the earliest committer date among those commits (a claim). Never "the first
+commit" in some traversal order: git orders commits by the dates their authors typed.
 
 The commits a logged push brought stay readable after their branch is deleted (a squash or
 rebase approval, a rejection, a force-push): the push log keeps them reachable (its entries'
@@ -30,13 +32,15 @@ tip the repository does not hold (a log written before it kept its tips, then pr
 skipped.
 
 Git processes, whatever the number of records: one `for-each-ref`, one `git log` of the history
-(with the logged tips), one `rev-list --first-parent`, one `git log` of the push log, and for the
-signature values one `cat-file --batch` over the blobs the evidence cache does not hold yet.
+(with the logged tips), one `rev-list --first-parent`, one `git log` of the push log (and, for
+the server's keys, one `ls-tree` and one `cat-file --batch`; for the log's signatures, one more
+`git log` when the newest log commit is not in the evidence cache yet), and for the signature
+values one `cat-file --batch` over the blobs the evidence cache does not hold yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -128,14 +132,17 @@ def submission_tips(root: Path) -> list[str]:
     return sorted(set(found))
 
 
-def read(root: Path, rev: str, protected: str = "main") -> Arrivals:
+def read(root: Path, rev: str, protected: str = "main", *, log_keys: Sequence[str] | None = None) -> Arrivals:
     """The arrivals of every record in the history of `rev`, of the submission branches, and of
-    the commits logged pushes brought, deleted or replaced (kept by the push log)."""
+    the commits logged pushes brought, deleted or replaced (kept by the push log). `log_keys`:
+    the server's public keys the push log must be signed with (None: those `rev` registers
+    under trust/may-chu/, and the server's own on the server)."""
     from hoso.server import pushlog
 
     tips = submission_tips(root)
     wanted = ("refs/heads/" + PREFIX, f"refs/heads/{protected}")
-    entries = [e for e in pushlog.read(root) if e.ref.startswith(wanted[0]) or e.ref == wanted[1]]
+    keys = pushlog.trusted_keys(root, rev) if log_keys is None else log_keys
+    entries = [e for e in pushlog.evidence(root, keys) if e.ref.startswith(wanted[0]) or e.ref == wanted[1]]
     logged = sorted({oid for e in entries for oid in (e.commit or e.new, e.old) if oid != ZERO_OID})
     history = _history(root, [rev, *tips], logged)
     mainline = first_parent_line(root, [rev])

@@ -31,7 +31,7 @@ from hoso.records import RECORDS_DIR, PathProblem, parse_path, school_year_of
 from hoso.trail import VN_TIME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container, Iterable, Mapping
+    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
     from hoso.calendar import SchoolYear
     from hoso.config import Config
@@ -236,12 +236,13 @@ def compute(
     year: str | None = None,
     titles: Mapping[str, str] | None = None,
     statuses: Mapping[str, str] | None = None,
+    log_keys: Sequence[str] | None = None,
 ) -> Timeliness:
     """Rows for every record of commit `rev` (of `year`, or all), and the expected records not
     submitted. `titles` (path -> title) lets a week or học kỳ be read from a title as well as
     the slug; `statuses` (path -> status) leaves `approved` empty for a record that is not
-    đã duyệt now."""
-    arrivals = read(root, rev, config.catalog.defaults.protected_branch)
+    đã duyệt now; `log_keys`: the server's push-log keys (hoso.record_times.read)."""
+    arrivals = read(root, rev, config.catalog.defaults.protected_branch, log_keys=log_keys)
     entries = tree_entries(root, rev, RECORDS_DIR)
     rows: list[Row] = []
     have: set[tuple[str, str, str, str | None, int | None]] = set()

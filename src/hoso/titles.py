@@ -4,10 +4,16 @@ In order: the PDF's own title (its /Title, inside the signed bytes), else the ti
 submitter gave (`Tieu-de: <path>: <title>` trailers written by `hoso submit`, or by the
 `git commit --trailer` line `hoso add --title` prints), else the type's name and the file name.
 Library placeholders ("untitled", what ReportLab writes) are no title.
+
+A title is kept as a reader sees it (`visible`): an invisible character inside "Tuần 5" (a zero
+width space, a soft hyphen) would otherwise hide from hoso the week every reader sees, and let
+the file name alone set the deadline (hoso.deadlines).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from hoso.errors import GitError
@@ -17,11 +23,25 @@ TRAILER = "Tieu-de"
 # /Title values that name no document: what PDF libraries write when the author set none
 PLACEHOLDERS = frozenset({"untitled", "(untitled)", "anonymous", "(anonymous)"})
 MAX_LEN = 200
+# Unicode's default-ignorable code points that are not format characters (category Cf): drawn as
+# nothing too (combining grapheme joiner, Hangul fillers, variation selectors, tags' block)
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U0001bca0-\U0001bca3\U000e0000-\U000e0fff]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` as a reader sees it: NFKC (Vietnamese letters composed, fullwidth digits and other
+    compatibility forms as the plain ones) without format characters (zero width spaces and
+    joiners, soft hyphens, direction marks) or other code points drawn as nothing."""
+    text = _IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def clean(title: object) -> str:
-    """One line, bounded; "" for a placeholder."""
-    text = " ".join(str(title or "").split())[:MAX_LEN]
+    """One line, bounded, as a reader sees it (`visible`); "" for a placeholder."""
+    text = " ".join(visible(str(title or "")).split())[:MAX_LEN]
     return "" if text.lower() in PLACEHOLDERS else text
 
 

@@ -7,10 +7,13 @@ whoever made the commit: claims. Evidence is what nobody can type for someone el
   (pdf verdicts from the evidence cache, keyed by blob id: a record is verified once);
 - ``commit-ky``: the commit signed with an ssh key listed for that person in people.yml;
 - ``nguoi-day``: the push that brought the commit, by an account the git server authenticated
-  (the server's push log, refs/hoso/push-log, fetched with the other refs).
+  (the server's push log, refs/hoso/push-log, fetched with the other refs; only its entries the
+  server's signature vouches for: hoso.server.pushlog.evidence).
 
 `attach(root, events, history)` fills each event's `proofs` and `claims`. Git processes: at most
-one `git log` of the push log and one `cat-file --batch` for the records to verify.
+one `git log` of the push log (with the server's keys read from HEAD's trust/may-chu/, and its
+newest signature checked once: hoso.server.pushlog) and one `cat-file --batch` for the records
+to verify.
 """
 
 from __future__ import annotations
@@ -54,11 +57,14 @@ def load_config_or_none(root: Path) -> Config | None:
         return None  # the trail must still show on a broken configuration: claims only
 
 
-def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
-    """commit id -> the authenticated person whose push first brought it (from the push log)."""
+def pushers(root: Path, history: Sequence[Commit], log_keys: Sequence[str] | None = None) -> dict[str, str]:
+    """commit id -> the authenticated person whose push first brought it (from the push log's
+    entries signed by one of `log_keys`; None: the keys HEAD registers under trust/may-chu/,
+    and the server's own on the server)."""
     from hoso.server import pushlog
 
-    entries = [e for e in pushlog.read(root) if e.person]
+    keys = pushlog.trusted_keys(root, "HEAD") if log_keys is None else log_keys
+    entries = [e for e in pushlog.evidence(root, keys) if e.person]
     if not entries:
         return {}
     parents = {c.oid: c.parents for c in history}
@@ -81,10 +87,17 @@ def pushers(root: Path, history: Sequence[Commit]) -> dict[str, str]:
     return found
 
 
-def attach(root: Path, events: Sequence[Event], history: Sequence[Commit], config: Config | None) -> None:
-    """Fill `proofs` and `claims` of every event."""
+def attach(
+    root: Path,
+    events: Sequence[Event],
+    history: Sequence[Commit],
+    config: Config | None,
+    *,
+    log_keys: Sequence[str] | None = None,
+) -> None:
+    """Fill `proofs` and `claims` of every event (`log_keys`: as `pushers` takes them)."""
     by_oid = {c.oid: c for c in history}
-    pushed = pushers(root, history)
+    pushed = pushers(root, history, log_keys)
     wanted = [e for e in events if e.kind == "duyet" and e.claimed_ids and not e.via_note]
     signed_by = _signature_evidence(root, wanted, history, by_oid, config) if wanted else {}
     for event in events:

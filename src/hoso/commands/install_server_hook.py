@@ -5,6 +5,10 @@ a bare repository, and writes the server's own settings into its git configurati
 push can change them: the protected branches (default: the branch HEAD names),
 `receive.fsckObjects` (malformed objects are refused), and which variable names the
 authenticated pusher (Gitolite, Forgejo/Gitea, GitLab).
+
+It also creates, once, the server's ssh key that signs the push log (`hoso.logkey`): in hoso's
+folder of the bare repository, outside its objects and refs (never pushed, never fetched), and
+prints its public key, which the school registers under trust/may-chu/ (hoso.server.pushlog).
 """
 
 from __future__ import annotations
@@ -17,14 +21,17 @@ from pathlib import Path
 
 from hoso.commands._common import err
 from hoso.errors import ExitCode, NotFoundError, UsageError
+from hoso.evidence import cache_dir
 from hoso.git.process import git_env
 from hoso.git.refs import set_config, symbolic_head
 from hoso.messages import t
 from hoso.server.hook import HOOK_TEMPLATE, PURPOSES
-from hoso.server.settings import PROTECT_KEY, PUSHER_KEY, PUSHER_VARIABLES, branch_ref
+from hoso.server.pushlog import public_keys
+from hoso.server.settings import LOG_KEY_KEY, PROTECT_KEY, PUSHER_KEY, PUSHER_VARIABLES, branch_ref, log_key
 from hoso.writes import write_atomic
 
 MARKERS = ("hoso.serverhook", "hoso.server.hook")
+LOG_KEY_FILE = "push-log-key"  # in hoso's folder of the bare repository, with its .pub beside it
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,4 +75,37 @@ def run(args: argparse.Namespace) -> int:
         os.chmod(hook, 0o755)
         err(t("install-hook.done", path=str(hook)))
     err(t("install-hook.settings", branches=", ".join(protect), pusher=args.pusher or "—"))
+    try:
+        key, public = ensure_log_key(bare)
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        err(t("install-hook.log-key-failed", detail=str(exc) or type(exc).__name__))
+        return int(ExitCode.FAILED)
+    print(public)  # alone on standard output: `… > may-chu.pub` keeps it
+    err(t("install-hook.log-key", path=str(key), public=public))
     return int(ExitCode.OK)
+
+
+def ensure_log_key(bare: Path) -> tuple[Path, str]:
+    """The server's push-log signing key (made once: ed25519, no passphrase, the hook signs
+    unattended) and its public key line, written beside it as `.pub` for the server's readers."""
+    key = log_key(bare) or cache_dir(bare) / LOG_KEY_FILE
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True)
+        _ssh_keygen("-q", "-t", "ed25519", "-N", "", "-C", f"hoso-server {bare.name}", "-f", str(key))
+    os.chmod(key, 0o600)  # ssh-keygen refuses to sign with a key others can read
+    found = public_keys(_ssh_keygen("-y", "-f", str(key)).decode("utf-8", "replace"))
+    if not found:
+        raise ValueError(f"no public key in {key}")
+    public = f"{found[0]} hoso-server {bare.name}"
+    write_atomic(Path(f"{key}.pub"), (public + "\n").encode())
+    set_config(bare, LOG_KEY_KEY, [str(key)])
+    return key, public
+
+
+def _ssh_keygen(*args: str) -> bytes:
+    proc = subprocess.run(
+        ["ssh-keygen", *args], stdin=subprocess.DEVNULL, capture_output=True, check=False, timeout=60
+    )
+    if proc.returncode != 0:
+        raise ValueError(proc.stderr.decode("utf-8", "replace").strip()[:300] or f"ssh-keygen {args[0]}")
+    return proc.stdout

@@ -10,8 +10,11 @@ Steps, each proportional to what changed:
    được, lỗi — shown on every page that shows its numbers, never silently dropped;
 4. pages (pages.py) are written for the overview and for each school whose page key changed; the
    others are linked from the last portal (output.py); MkDocs renders them;
-5. each school's own site is linked in under `site/<slug>/` (a public portal takes only public
-   builds, and never a site holding a confidential record) — or, when its folder and index.json
+5. the site the portal built from each repository (hoso's generated pages only: the portal is one
+   origin for many schools, and a school's hand-written page may hold scripts; a school's site
+   folder is never served, its row links to schools.yml's `site_url:`) is linked in under
+   `site/<slug>/` (a public portal takes only public builds, and never a site holding a
+   confidential record) — or, when its folder and index.json
    are those of the last portal, its folder there is moved into the new one just before the swap
    (and back if the build fails): a rebuild neither re-links nor deletes a province's millions of
    files —, the portal's own search index (one document per school) is written, and the search
@@ -43,6 +46,8 @@ from hoso.portal.index import BadIndex, Index, parse
 from hoso.portal.sources import (
     ERROR,
     OK,
+    REPO,
+    SITE,
     STALE,
     UNVERIFIED,
     URL,
@@ -56,7 +61,8 @@ from hoso.portal.store import STORE_VERSION, Store
 from hoso.portal.tables import School
 from hoso.portal.verify import check, worst
 from hoso.records import make_slug
-from hoso.site.publish import BUILD_INFO, not_a_site, remove, swap, write_json
+from hoso.site.build import without_hand_written
+from hoso.site.publish import BUILD_INFO, not_a_site, recover, remove, swap, write_json
 
 # Schools whose search indexes one query may merge: each costs its index metadata and a chunk of
 # each word (a few to tens of KiB), and a query should stay well under 2 MB (bench/bench_portal.py).
@@ -129,7 +135,14 @@ def _fingerprint(got: Got, audience: str) -> str | None:
         ident = f"{got.site_dir}:{got.index_stat}"
     else:
         return None
-    extra = json.dumps([got.source.label, _overrides(got), audience, STORE_VERSION], ensure_ascii=False)
+    if got.kind == SITE and got.site_dir is not None:
+        # the school's own folder: mtime is the school's to set, ctime moves with any change (not
+        # for a repository's site: the portal's own build, whose ctime its links into the portal move)
+        with contextlib.suppress(OSError):
+            ident += f":{os.lstat(got.site_dir / 'index.json').st_ctime_ns}"
+    secret = sorted(got.source.confidential) if audience == "public" else []  # what is left out
+    facts = [got.source.label, _overrides(got), audience, STORE_VERSION, secret]
+    extra = json.dumps(facts, ensure_ascii=False)
     return hashlib.sha256((ident + extra).encode()).hexdigest()
 
 
@@ -142,7 +155,9 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def _ingest(store: Store, gots: list[Got], audience: str) -> tuple[list[School], int]:
-    taken: set[str] = set()
+    # every `id:` of schools.yml is reserved before any slug is made from what a school claims (its
+    # code, its name): no school listed earlier takes the folder and page the authority named
+    taken = {g.source.entry.id for g in gots if g.source.entry.id}
     slugs: list[str | None] = []
     prints = [
         _fingerprint(g, audience) if not g.problems or g.site_dir or g.raw_sha256 else None for g in gots
@@ -150,9 +165,10 @@ def _ingest(store: Store, gots: list[Got], audience: str) -> tuple[list[School],
     for got, fp in zip(gots, prints, strict=True):
         kept = store.slug_of(fp) if fp else None
         wanted = got.source.entry.id
-        slugs.append(kept if kept and (not wanted or kept == wanted) and kept not in taken else None)
-        if slugs[-1]:
-            taken.add(str(slugs[-1]))
+        mine = kept is not None and (kept == wanted if wanted else kept not in taken)
+        slugs.append(kept if mine else None)
+        if kept is not None and mine:
+            taken.add(kept)
     schools: list[School] = []
     parsed = 0
     for got, fp, slug in zip(gots, prints, slugs, strict=True):
@@ -163,27 +179,67 @@ def _ingest(store: Store, gots: list[Got], audience: str) -> tuple[list[School],
             if index is not None:
                 parsed += 1
                 info = {**index.school, **_overrides(got)}
-                base = (
-                    entry.id
-                    or make_slug(info["code"])
-                    or make_slug(info["name"])
-                    or f"truong-{school.position}"
-                )
-                school.slug = slug = _unique(base[:60], taken)
+                base = make_slug(info["code"]) or make_slug(info["name"]) or f"truong-{school.position}"
+                school.slug = slug = entry.id or _unique(base[:60], taken)
                 drop = _confidential(got, index, audience)
                 if drop is not None:
                     store.ingest(slug, fp, index, info, drop)
                 else:
                     store.forget(slug)
         if not school.slug:
-            school.slug = _unique(entry.id or f"truong-{school.position}", taken)
+            school.slug = entry.id or _unique(f"truong-{school.position}", taken)
             store.forget(school.slug)
         row = store.school(school.slug) if slug else None
         if row is not None and slug:
             _fill(school, row)
             school.records = store.record_count(school.slug)
+            if row["withheld"]:  # from the store: flagged at every build, not only when parsed
+                params = {"types": row["withheld"]}
+                got.problems.append(Problem(UNVERIFIED, "portal.confidential-in-public", params))
+            _own_code(got, row["index_code"] or "")
         schools.append(school)
+    _shared_codes(gots, schools)
     return schools, parsed
+
+
+def _a_code(code: str) -> bool:
+    """A code a school claims: not empty, not the "00000000" `hoso init` writes."""
+    return bool(code.strip().strip("0"))
+
+
+def _own_code(got: Got, claimed: str) -> None:
+    """A `code:` of schools.yml other than the school's own: the entry may name another school's
+    data (a wrong `path:` or `url:`), which the override would pass off as this school's."""
+    pinned = (got.source.entry.code or "").strip()
+    if pinned and _a_code(claimed) and claimed.strip() != pinned:
+        params = {"configured": pinned, "claimed": claimed}
+        got.problems.append(Problem(UNVERIFIED, "portal.code-differs", params))
+
+
+def _shared_codes(gots: list[Got], schools: list[School]) -> None:
+    """Two schools with one code (the Sở's key for a school, the exports' Mã trường): the portal
+    cannot tell whose it is, so none of them is shown as verified — unless schools.yml gives that
+    `code:` to one school only: the authority said which school holds it, the others are flagged.
+    Entries showing one school (same name and commit: its repository and its published site, or
+    a copy) are not two claims; their records are checked each on its own."""
+    claims: dict[str, list[int]] = {}
+    for i, school in enumerate(schools):
+        if school.has_data and _a_code(school.code):
+            claims.setdefault(school.code.strip(), []).append(i)
+    for code, members in claims.items():
+        by_school: dict[tuple[str, str], list[int]] = {}
+        for i in members:
+            by_school.setdefault((schools[i].name, schools[i].commit), []).append(i)
+        if len(by_school) < 2:
+            continue
+        pinned = [key for key, held in by_school.items() if any(gots[i].source.entry.code for i in held)]
+        for key, held in by_school.items():
+            if len(pinned) == 1 and key == pinned[0]:
+                continue
+            others = "; ".join(f"{schools[j].name} ({schools[j].label})" for j in members if j not in held)
+            params = {"code": code, "others": others[:300]}
+            for i in held:
+                gots[i].problems.append(Problem(UNVERIFIED, "portal.duplicate-code", params))
 
 
 def _parse(got: Got) -> Index | None:
@@ -199,16 +255,18 @@ def _parse(got: Got) -> Index | None:
 
 
 def _confidential(got: Got, index: Index, audience: str) -> set[str] | None:
-    """The record types to leave out of the store; None when nothing of the school may be shown."""
+    """The record types to leave out of the store; None when nothing of the school may be shown.
+
+    A public portal's own list decides (hoso's catalogs and schools.yml's `confidential_types`,
+    `Source.confidential`), with the types the school itself calls confidential: its index.json
+    saying `hoc-ba` is not confidential is a claim, never a reason to publish a học bạ. Records
+    of these types are left out and flagged (the store keeps which types: `_ingest`)."""
     if audience != "public":
         return set()
     if index.audience != "public":  # an inspector build holds confidential titles and files
         got.problems.append(Problem(ERROR, "portal.inspector-in-public", {}))
         return None
-    secret = {tid for tid, (_, confidential) in index.types.items() if confidential}
-    if any(r.type in secret for r in index.records):
-        got.problems.append(Problem(UNVERIFIED, "portal.confidential-in-public", {}))
-    return secret
+    return set(got.source.confidential) | {tid for tid, (_, secret) in index.types.items() if secret}
 
 
 def _fill(school: School, row: dict[str, Any]) -> None:
@@ -233,7 +291,14 @@ def _verify(store: Store, got: Got, school: School, audience: str) -> None:
     if got.kind == URL and got.base_url:
         school.site_href = got.base_url
         school.search_bundle = got.base_url + "pagefind/"
-    elif got.site_dir is not None:
+    elif got.kind == SITE:
+        # a folder the school built and may have edited anywhere (pages, scripts): never served in
+        # the portal's origin, beside every other school's pages and PDFs; its row links to the
+        # school's own address, if schools.yml gives one (what is served there is not verified,
+        # so its search index is not merged)
+        school.site_href = got.source.site_url
+    elif got.kind == REPO and got.site_dir is not None and without_hand_written(got.site_dir):
+        # the portal's own build of the repository: hoso's generated pages only
         school.site_href = f"{SITES}/{school.slug}/"
         if (got.site_dir / "pagefind" / "pagefind-entry.json").is_file():
             school.search_bundle = f"{SITES}/{school.slug}/pagefind/"
@@ -259,6 +324,7 @@ def _write(
         [__version__, lang(), config.audience, title, renderer.digest, nav, output.PORTAL_CSS],
         ensure_ascii=False,
     )
+    recover(target)  # an interrupted build's last good portal: its pages and sites are reused
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     remove(tmp)
     work = Path(tempfile.mkdtemp(prefix="hoso-portal-"))
@@ -297,7 +363,9 @@ def _write(
             output.link_file(target / rel, tmp / rel)
         linked: dict[str, str] = {}
         for got, school in zip(gots, schools, strict=True):
-            if got.site_dir is not None and school.site_href and school.site_href.startswith(SITES + "/"):
+            # only the portal's own builds of repositories (`_verify`): never a school's folder
+            hosted = school.site_href == f"{SITES}/{school.slug}/"
+            if got.kind == REPO and got.site_dir is not None and hosted:
                 linked[school.slug] = key = f"{got.site_dir}:{got.index_stat}"
                 old, new = target / SITES / school.slug, tmp / SITES / school.slug
                 if store.linked_key(school.slug) == key and old.is_dir():
@@ -382,25 +450,15 @@ def _search_index(portal: pages.Portal, out: Path) -> None:
 
 
 def _search_page(renderer: pages.Renderer, portal: pages.Portal) -> str:
-    from hoso.site.search import KINDS, ranking_json
+    from hoso.site.search import ranking_json
+    from hoso.site.search_page import search_texts  # the school site's texts, the portal's kind added
 
-    texts = {
-        "label": t("site.nav.search"),
-        "placeholder": t("portal.search-placeholder"),
-        "results": t("site.search-results", count="{count}", query="{query}"),
-        "none": t("site.search-none", query="{query}"),
-        "phrase": t("site.search-phrase", query="{query}"),
-        "words": t("site.search-words"),
-        "more": t("site.search-more"),
-        "kinds": {**{kind: t(key) for kind, key in KINDS.items()}, "school": t("portal.col.school")},
-        "statuses": {s: t("site.status." + s) for s in pages.STATUSES},
-    }
     return renderer.render(
         "search",
         "tim-kiem.md",
         portal=portal,
         ranking=ranking_json(),
-        texts=json.dumps(texts, ensure_ascii=False, sort_keys=True),
+        texts=search_texts(portal=True),
         scopes=json.dumps(_scopes(portal.schools), ensure_ascii=False, sort_keys=True),
     )
 

@@ -8,9 +8,11 @@ problem names `schools.yml:<line>` and what to write. Nothing in it is code.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -25,6 +27,10 @@ MAX_SCHOOLS = 5000  # a province has about 1,000 schools
 MAX_SAMPLE = 1000  # PDFs downloaded to check a published school site (per school and build)
 DEFAULT_SAMPLE = 20
 DEFAULT_RESAMPLE_DAYS = 7  # a daily build of a province downloads what changed, re-checks weekly
+MAX_CONFIDENTIAL_TYPES = 1000
+# hoso's catalogs of record types: those marked `confidential: true` there are confidential in
+# every public portal, whatever a school's own catalog (through its index.json) says of them
+CATALOG_TEMPLATES = ("record_types.yml", "record_types_optional.yml")
 Audience = Literal["inspector", "public"]
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
@@ -45,6 +51,9 @@ class SchoolEntry(_Model):
     url: Location | None = None
     id: Slug | None = None  # the school's folder in the portal (default: from its code)
     site: Location | None = None  # a repository's built site, relative to it (default site/)
+    # where a site folder (`path:` a built site) is published by the school: the portal links its
+    # row there, never hosting the folder itself (one origin for many schools)
+    site_url: Location | None = None
     build: bool | None = None  # build a repository's site when it is missing or older than HEAD
     verify_sample: int | None = Field(default=None, ge=0, le=MAX_SAMPLE)
     # overrides of what the school's own catalog says
@@ -64,6 +73,8 @@ class SchoolsFile(_Model):
     # a sampled PDF that matched is downloaded again after this many days (0: at every build)
     resample_days: int = Field(default=DEFAULT_RESAMPLE_DAYS, ge=0, le=365)
     templates: Location | None = None
+    # record types a public portal never shows, besides those hoso's catalogs mark confidential
+    confidential_types: list[Slug] = Field(default_factory=list, max_length=MAX_CONFIDENTIAL_TYPES)
     schools: list[SchoolEntry] = Field(min_length=1, max_length=MAX_SCHOOLS)
 
 
@@ -79,6 +90,9 @@ class Source:
     build: bool
     verify_sample: int
     resample_days: int = DEFAULT_RESAMPLE_DAYS
+    # record types never shown in a public portal: hoso's and schools.yml's `confidential_types`
+    confidential: frozenset[str] = frozenset()
+    site_url: str | None = None  # `site_url:`, checked and normalised like `url:`
 
     @property
     def label(self) -> str:
@@ -111,6 +125,7 @@ def load(file: Path, audience: str | None = None) -> PortalConfig:
     if model is None or errors:
         raise ConfigError(errors or issues)
     base = file.resolve().parent
+    secret = builtin_confidential() | frozenset(model.confidential_types)
     sources: list[Source] = []
     problems: list[ConfigIssue] = []
     for i, entry in enumerate(model.schools):
@@ -124,10 +139,19 @@ def load(file: Path, audience: str | None = None) -> PortalConfig:
             if url is None:
                 problems.append(ConfigIssue(name, line, "portal.bad-url", {"value": entry.url[:80]}))
                 continue
+        site_url = _check_url(entry.site_url) if entry.site_url is not None else None
+        if entry.site_url is not None and site_url is None:
+            where = doc.line_of(("schools", i, "site_url"))
+            problems.append(ConfigIssue(name, where, "portal.bad-url", {"value": entry.site_url[:80]}))
+            continue
         path = (base / entry.path).resolve() if entry.path is not None else None
         sample = entry.verify_sample if entry.verify_sample is not None else model.verify_sample
         build = entry.build if entry.build is not None else model.build
-        sources.append(Source(i + 1, line, entry, path, url, build, sample, model.resample_days))
+        sources.append(
+            Source(
+                i + 1, line, entry, path, url, build, sample, model.resample_days, secret, site_url=site_url
+            )
+        )
     seen: dict[str, int] = {}
     for s in sources:
         if s.entry.id:
@@ -150,6 +174,20 @@ def load(file: Path, audience: str | None = None) -> PortalConfig:
         sources=sources,
         warnings=warnings,
     )
+
+
+@functools.cache
+def builtin_confidential() -> frozenset[str]:
+    """The record types hoso's catalogs (CATALOG_TEMPLATES) mark confidential."""
+    from ruamel.yaml import YAML
+
+    found: set[str] = set()
+    for name in CATALOG_TEMPLATES:
+        text = (resources.files("hoso") / "templates" / name).read_text(encoding="utf-8")
+        for rt in YAML(typ="safe").load(text)["record_types"]:
+            if rt.get("confidential") is True:
+                found.add(str(rt["id"]))
+    return frozenset(found)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hoso.csvsafe import csv_row
 from hoso.messages import t
 from hoso.portal.pages import level_name, state_label
 from hoso.portal.tables import Row
@@ -98,9 +99,9 @@ def write(
 def _csv(head: list[str], body: list[list[Cell]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(head)
-    for line in body:
-        writer.writerow(["" if c is None else (round(c, 4) if isinstance(c, float) else c) for c in line])
+    writer.writerow(csv_row(head))
+    for line in body:  # names and communes are what each school's index.json says: never a formula
+        writer.writerow(csv_row(round(c, 4) if isinstance(c, float) else c for c in line))
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 

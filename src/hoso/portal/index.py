@@ -16,7 +16,11 @@ the portal is allowed more than that.
 
 The whole file is parsed at once (the standard library has no streaming JSON parser) but one
 school at a time: at 10,000 records an index.json is about 30 MB and its objects a few hundred,
-and they are dropped once the school's rows are in SQLite (store.py).
+and they are dropped once the school's rows are in SQLite (store.py). What one index.json may
+cost is bounded before anything is built from it: the JSON values it holds and its records
+(MAX_VALUES, MAX_RECORDS: counted in its bytes before parsing, then its records again once
+parsed) and its other lists (MAX_ITEMS), with a message saying which list is too long. Parsing
+MAX_RECORDS minimal records takes a few seconds.
 """
 
 from __future__ import annotations
@@ -35,6 +39,21 @@ MAX_TEXT = 500  # characters of a title or a name kept
 # The largest PDF a catalog may allow (max_size_mb <= 500, hoso.config.models): the cap of every
 # PDF the portal downloads, whatever an index.json declares.
 MAX_RECORD_BYTES = 500 * 1024 * 1024
+# Records of one school. A large school files about 5,000 a year (a lesson plan a week for each of
+# 120 teachers, and the rest): 200,000 is 40 years of that in one repository, more than any
+# retention keeps. A server listing more is not showing a hoso site, and would cost the build
+# minutes and its pages millions of rows (it may send 512 MiB: 2.5 million minimal records).
+MAX_RECORDS = 200_000
+# Record types, years, confidential counts, locks (and the types of one lock): a catalog holds
+# about 40 types, a repository a few dozen years.
+MAX_ITEMS = 10_000
+# JSON values of the whole file (objects, lists, strings, numbers), at most one more than its
+# commas, "{" and "[" (those inside strings counted too: an upper bound, never less): a record of
+# a real site holds about 50 (its owner, signers, events, dates…). Checked before parsing, since
+# 512 MiB of `{},` would otherwise become 170 million Python objects before any list is counted.
+MAX_VALUES = 200 * MAX_RECORDS
+_LISTS = {"records": MAX_RECORDS, "missing": MAX_RECORDS, "record_types": MAX_ITEMS, "counts": MAX_ITEMS}
+_LISTS |= {"confidential_counts": MAX_ITEMS, "locks": MAX_ITEMS}
 STATUSES = ("da-duyet", "cho-duyet", "khong-hop-le")
 TIMELINESS = ("dung-han", "tre-han", "chua-den-han", "khong-co-han")
 _YEAR = re.compile(r"^[0-9]{4}-[0-9]{4}\Z")
@@ -109,6 +128,14 @@ class Index:
 def parse(raw: bytes) -> Index:
     if len(raw) > MAX_INDEX_BYTES:
         raise BadIndex("portal.index-too-large", limit=MAX_INDEX_BYTES // (1024 * 1024))
+    if raw.count(b",") + raw.count(b"{") + raw.count(b"[") >= MAX_VALUES:  # a fraction of a second
+        raise BadIndex("portal.index-too-many-values", limit=MAX_VALUES, records=MAX_RECORDS)
+    # Each record has one "blob" key, written plainly by hoso: too many of them refuse the file
+    # before the seconds json.loads takes. Not a proof either way (a key may be written with
+    # escapes, a string may end in "blob"), so the records are counted again once parsed.
+    listed = raw.count(b'"blob":')
+    if listed > MAX_RECORDS:
+        raise BadIndex("portal.index-too-many", what="records", count=listed, limit=MAX_RECORDS)
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
@@ -122,10 +149,17 @@ def parse(raw: bytes) -> Index:
         raise BadIndex(
             "portal.index-version", version=version, supported=", ".join(map(str, SUPPORTED_VERSIONS))
         )
+    for key, limit in _LISTS.items():  # before a single record is built
+        _bounded(data.get(key), limit, key)
     try:
         return _read(data, version)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BadIndex("portal.index-invalid", detail=str(exc)[:200]) from exc
+
+
+def _bounded(items: Any, limit: int, what: str) -> None:
+    if isinstance(items, (list, dict)) and len(items) > limit:
+        raise BadIndex("portal.index-too-many", what=what, count=len(items), limit=limit)
 
 
 def _text(value: Any, limit: int = MAX_TEXT) -> str:
@@ -193,6 +227,7 @@ def _read(data: dict[str, Any], version: int) -> Index:
         index.locks = {}
         for lock in data["locks"]:
             year = _match(_YEAR, lock["year"], "locks year")
+            _bounded(lock.get("types"), MAX_ITEMS, "locks types")
             kinds = {_match(_SLUG, tid, "locks types") for tid in lock.get("types") or []}
             prior = index.locks.get(year)
             whole = not kinds or prior == set()  # this lock, or an earlier one, takes every type

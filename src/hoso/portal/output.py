@@ -80,7 +80,9 @@ def link_file(src: Path, dst: Path) -> None:
 
 def link_tree(src: Path, dst: Path) -> int:
     """Hard-link (else copy) every regular file under `src` into `dst`; symlinks and hidden
-    entries are left out, so nothing outside the school's site folder can reach the portal.
+    entries are left out, so nothing outside the site folder can reach the portal. `src` is a site
+    the portal built itself, in its cache: a school's own folder, which the school may edit after
+    it was verified (a hard link follows), is never linked.
     Returns the file count. Plain strings and scandir's cached types: a province is millions of
     files, and pathlib's objects cost more than the link itself."""
     count = 0

@@ -1,20 +1,31 @@
 """Where a school's index.json and site come from: a repository, a built site folder, an address.
 
-A repository (a folder holding catalog.yml in a git work tree) is shown through the site the
-portal builds from it into its own cache (hoso.site.build, the code of `hoso site build`: the same
-verification, evidence cache and pages), unless the one there shows HEAD already. The site folder
-of the work tree (`site/`, `site-public/`, schools.yml's `site:`) is never the source of the
-portal's data: it is whatever anyone who can write the work tree left there, and its index.json
-can be edited after the build and still name HEAD. The other way, checking that folder against
-HEAD (the (path, blob) pairs of its records against `git ls-tree` of records/), catches a record
-left out or added but not a status turned chờ duyệt → đã duyệt, a title, an owner or a deadline:
-only the build computes those. Building costs one site build per school whose HEAD moved, per
-portal run (the cached site is reused while it shows HEAD), and a warm build reuses the
-repository's evidence cache. When the work tree's own site names HEAD too, its records (path,
-blob, status) are compared with the portal's build: a difference means it was edited after it was
-built, and the school does not verify ("portal.own-site-differs"); the comparison is remembered
-beside the cached site until either index.json changes. With `build: false`, or when the build
-fails, an older site of the cache is used and flagged "dữ liệu cũ" (verify.py).
+A repository (a folder holding catalog.yml in a git work tree) is never read in place: git would
+run there with the school's own `.git/config` (a `gpg.program` with `log.showSignature`, a
+`core.fsmonitor`: programs of the school's run on the portal's machine), with its evidence cache
+(`.git/hoso/`, which whoever controls the clone can write: an unsigned record shown đã duyệt), on
+whatever HEAD is checked out (a submission branch, a detached commit) and with site_src/ and
+mkdocs.yml as the work tree has them, committed or not. The portal keeps, in its cache, a bare
+mirror of each repository (`mirrors/<name>-<hash>.git`: cloned once, then one `git fetch` per
+build of its branches, tags, push log and fetched branches, force-updated and pruned; hooks off,
+the fetch's git settings the portal's: only `git upload-pack` runs in the school's repository,
+and it runs no program of that repository's configuration). Every git command, the evidence
+cache and the site build run in the mirror. The portal shows the catalog's protected branch
+(`protected_branch` of main's catalog, default main), never HEAD: what is checked out changes
+nothing. Its site is built from that commit (hoso.site.build, the code of `hoso site build`: the
+same verification and pages, hoso's generated pages only; the repository having no work tree,
+mkdocs.yml comes from the commit) into the portal's cache, and reused while it shows that commit
+for the audience and was built for today (build-info.json `today`: a deadline passes without a
+commit).
+
+The site folder of the work tree (`site/`, `site-public/`, schools.yml's `site:`) is never the
+source of the portal's data: it is whatever anyone who can write the work tree left there, and
+its index.json can be edited after the build and still name the commit. When it names the commit
+the portal shows, its records (path, blob, status) are compared with the portal's build: a
+difference means it was edited after it was built, and the school does not verify
+("portal.own-site-differs"); the comparison is remembered beside the cached site until either
+index.json changes. With `build: false`, or when the fetch or the build fails, an older site of
+the cache is used and flagged "dữ liệu cũ" (here and in verify.py).
 
 Every failure is a Problem shown on the portal, never an exception out of the build.
 """
@@ -30,6 +41,7 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +50,26 @@ from hoso.messages import t
 from hoso.portal.config import Source
 from hoso.portal.fetch import FetchError, stream
 from hoso.portal.index import MAX_INDEX_BYTES
-from hoso.site.publish import BUILD_INFO
+from hoso.site.publish import BUILD_INFO, remove
 
 INDEX = "index.json"
 REPO, SITE, URL = "repo", "site", "url"
 OK, STALE, UNVERIFIED, ERROR = "ok", "stale", "unverified", "error"
 STATES = (OK, STALE, UNVERIFIED, ERROR)  # from best to worst
 FETCHERS = 8  # published sites fetched at once
+MIRRORS = "mirrors"  # the cache's folder of repositories' mirrors
+DEFAULT_BRANCH = "main"  # the catalog's default protected_branch
+BRANCH_CANDIDATES = 10  # branches read, in a repository without main, for one naming itself
+# What the mirror keeps of a school's repository, force-updated (a force-push is the school's
+# state now): branches (protected and submissions), tags, the server's push log, and the branches
+# a clone fetched (its submission branches count as submitted, as in the school's own build).
+REFSPECS = (
+    "+refs/heads/*:refs/heads/*",
+    "+refs/tags/*:refs/tags/*",
+    "+refs/hoso/*:refs/hoso/*",
+    "+refs/remotes/*:refs/remotes/*",
+)
+MAX_INFO_BYTES = 64 * 1024  # a build-info.json is a few lines
 
 
 @dataclass(frozen=True)
@@ -62,8 +87,9 @@ class Got:
     base_url: str | None = None  # a published site
     raw_sha256: str = ""  # a fetched index.json's digest (its fingerprint)
     raw_file: Path | None = None  # where a fetched index.json waits to be read
-    repo: Path | None = None
-    head: str | None = None
+    repo: Path | None = None  # the portal's mirror of a repository: git runs there only
+    head: str | None = None  # the tip of the protected branch: the commit the portal shows
+    branch: str = ""  # the protected branch
     built: bool = False  # the portal built the school's site in this run
     index_stat: str = ""  # size:mtime:inode of a local index.json (its fingerprint)
     problems: list[Problem] = field(default_factory=list)
@@ -173,15 +199,29 @@ def read_raw(got: Got) -> bytes:
         return f.read(MAX_INDEX_BYTES + 1)
 
 
-def _shows(site: Path, commit: str, audience: str) -> bool:
-    """Does the built site at `site` show `commit` for `audience` (its build-info.json says)?"""
-    if not (site / BUILD_INFO).is_file():  # a FIFO left in a work tree would hold the build
-        return False
+def _build_info(site: Path) -> dict[str, Any]:
+    """The build-info.json of `site` (empty when missing, not a regular file, large or not JSON):
+    a school's own site is anyone's file."""
+    info = site / BUILD_INFO
+    if not info.is_file():  # a FIFO left in a work tree would hold the build
+        return {}
     try:
-        info = json.loads((site / BUILD_INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(info, dict) and info.get("commit") == commit and info.get("audience") == audience
+        with info.open("rb") as f:
+            data = json.loads(f.read(MAX_INFO_BYTES + 1))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _shows(site: Path, commit: str, audience: str, today: date | None = None) -> bool:
+    """Does the built site at `site` show `commit` for `audience` (and, given `today`, as of that
+    day: what is missing or late depends on it)? Its build-info.json says."""
+    info = _build_info(site)
+    return (
+        info.get("commit") == commit
+        and info.get("audience") == audience
+        and (today is None or info.get("today") == today.isoformat())
+    )
 
 
 def cache_site(cache: Path, repo: Path, audience: str) -> Path:
@@ -189,43 +229,191 @@ def cache_site(cache: Path, repo: Path, audience: str) -> Path:
     return cache / "sites" / f"{repo.name[:40]}-{key}-{audience}"
 
 
-def _from_repo(got: Got, root: Path, audience: str, cache: Path) -> Got:
-    from hoso.git.process import run_git
-    from hoso.site.build import build, default_out
+def mirror_path(cache: Path, repo: Path) -> Path:
+    key = hashlib.sha256(str(repo).encode()).hexdigest()[:16]
+    return cache / MIRRORS / f"{repo.name[:40]}-{key}.git"
 
-    got.kind, got.repo = REPO, root
+
+def _git_options(mirror: Path) -> list[str]:
+    """Settings of the git commands that read a school's repository into its mirror: the file
+    protocol allowed whatever the environment says, no hook (a path that does not exist), no
+    maintenance left running after the build."""
+    return [
+        "-c",
+        "protocol.file.allow=always",
+        "-c",
+        f"core.hooksPath={mirror / 'hoso' / 'no-hooks'}",
+        "-c",
+        "gc.autoDetach=false",
+        "-c",
+        "maintenance.autoDetach=false",
+    ]
+
+
+def update_mirror(school: Path, mirror: Path) -> None:
+    """Bring the portal's mirror of the repository at `school` up to date: a bare clone the first
+    time (it takes the school's object format), then one fetch of REFSPECS, pruned.
+
+    A fetch from a folder runs `git upload-pack` there, with that repository's configuration:
+    upload-pack runs no program it names (`uploadpack.packObjectsHook` is read only from the
+    portal's own configuration, and no hook, signature check or work-tree monitor runs in it).
+    The mirror's own commands run with the portal's settings and no hook."""
+    if not (mirror / "HEAD").is_file():
+        remove(mirror)  # what an interrupted first clone left
+        mirror.parent.mkdir(parents=True, exist_ok=True)
+        part = mirror.with_name(f".{mirror.name}.part-{os.getpid()}")
+        remove(part)
+        try:
+            clone = ["clone", "--bare", "--no-local", "--template=", "--quiet", "--", str(school), str(part)]
+            _git(mirror.parent, mirror, clone)
+            try:
+                os.rename(part, mirror)
+            except OSError:
+                if not (mirror / "HEAD").is_file():
+                    raise
+                # another build made it meanwhile: theirs is as good
+        finally:
+            remove(part)
+    fetch = ["fetch", "--no-write-fetch-head", "--prune", "--no-tags", "--no-recurse-submodules", "--quiet"]
+    _git(mirror, mirror, [*fetch, "--", str(school), *REFSPECS])
+
+
+def _git(cwd: Path, mirror: Path, args: list[str]) -> None:
+    """`git <_git_options> <args>` in `cwd`; a failure names the command, not its options."""
+    from hoso.errors import GitError
+    from hoso.git.process import run_git
+
     try:
-        got.head = run_git(root, ["rev-parse", "--verify", "HEAD^{commit}"]).decode().strip()
-    except HosoError as exc:
-        return got.fail("portal.repo-unreadable", path=str(root), error=exc.render())
+        run_git(cwd, [*_git_options(mirror), *args])
+    except GitError as exc:
+        raise GitError("git.failed", command=f"git {args[0]}", detail=exc.params.get("detail", "")) from exc
+
+
+def protected_branch(mirror: Path) -> tuple[str, str | None]:
+    """(branch, its tip) the portal shows: the `protected_branch` main's catalog names (main
+    when it names none or does not load, as the site build reads it), or in a repository without
+    main the one branch whose catalog names itself; the tip is None when that branch is missing.
+    The mirror's HEAD is set to it (the site build's default revision)."""
+    from hoso.approvals import PREFIX
+    from hoso.git.process import run_git
+
+    raw = run_git(mirror, ["for-each-ref", "--format=%(objectname) %(refname:strip=2)", "refs/heads/"])
+    heads: dict[str, str] = {}
+    for line in raw.decode("utf-8", "replace").splitlines():
+        oid, _, name = line.partition(" ")
+        heads[name] = oid
+    if DEFAULT_BRANCH in heads:
+        branch = _names(mirror, heads[DEFAULT_BRANCH]) or DEFAULT_BRANCH
+    else:
+        candidates = [b for b in sorted(heads) if not b.startswith(PREFIX)][:BRANCH_CANDIDATES]
+        own = [b for b in candidates if _names(mirror, heads[b]) == b]
+        branch = own[0] if len(own) == 1 else DEFAULT_BRANCH
+    tip = heads.get(branch)
+    head = (mirror / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+    if tip is not None and head != f"ref: refs/heads/{branch}":
+        run_git(mirror, ["symbolic-ref", "HEAD", f"refs/heads/{branch}"])
+    return branch, tip
+
+
+def _names(mirror: Path, commit: str) -> str | None:
+    """The protected branch the catalog of `commit` names (None when the configuration does not
+    load), remembered by commit in the mirror's hoso folder: asked at every build."""
+    from hoso.config import load_config
+    from hoso.git.objects import CommitSnapshot
+
+    memo = mirror / "hoso" / "protected-branch.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+        if isinstance(known, dict) and known.get("commit") == commit:
+            return str(known["branch"]) if known.get("branch") else None
+    except (OSError, ValueError, KeyError):
+        pass
+    branch: str | None
+    try:
+        branch = load_config(mirror, CommitSnapshot(mirror, commit)).catalog.defaults.protected_branch
+    except HosoError:
+        branch = None
+    with contextlib.suppress(OSError):
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({"commit": commit, "branch": branch}), encoding="utf-8")
+    return branch
+
+
+def _from_repo(got: Got, root: Path, audience: str, cache: Path) -> Got:
+    from hoso import timeliness
+    from hoso.site.build import build, default_out, without_hand_written
+
+    got.kind = REPO
+    mirror = mirror_path(cache, root)
+    fetch_failed = ""
+    try:
+        update_mirror(root, mirror)
+    except HosoError as exc:  # what the mirror holds from the last fetch is still the portal's own
+        fetch_failed = exc.render()
+    except OSError as exc:
+        fetch_failed = exc.strerror or str(exc)
+    if not (mirror / "HEAD").is_file():
+        return got.fail("portal.repo-unreadable", path=str(root), error=fetch_failed)
+    got.repo = mirror
+    try:
+        got.branch, tip = protected_branch(mirror)
+    except (HosoError, OSError) as exc:
+        error = exc.render() if isinstance(exc, HosoError) else str(exc)
+        return got.fail("portal.repo-unreadable", path=str(root), error=error)
+    if tip is None:
+        return got.fail("portal.no-protected-branch", path=str(root), branch=got.branch)
+    got.head = tip
+    today = timeliness.today_in_vietnam()
     site = cache_site(cache, root, audience)  # only a site this portal built: never the work tree's
     failed = ""
-    if not _shows(site, got.head, audience) and got.source.build:
+    current = _shows(site, tip, audience, today) and without_hand_written(site)
+    if not current and got.source.build and not fetch_failed:
         try:
-            build(root, audience, site)
+            # hoso's generated pages only: a school's hand-written page may hold scripts, and the
+            # portal serves this site in its own origin, beside every other school's
+            build(mirror, audience, site, rev=tip, today=today, hand_written=False)
             got.built = True
         except HosoError as exc:  # shown on the portal; an older site, if any, is still used
             failed = exc.render()
     chosen = (site / INDEX).is_file()
+    if fetch_failed:
+        why = {"path": str(root), "error": fetch_failed}
+        got.problems.append(Problem(STALE if chosen else ERROR, "portal.fetch-failed", why))
     if failed:
         got.problems.append(Problem(STALE if chosen else ERROR, "portal.build-failed", {"error": failed}))
     if not chosen:
-        return got if failed else got.fail("portal.no-site", path=str(root), audience=audience)
+        if failed or fetch_failed:
+            return got
+        return got.fail("portal.no-site", path=str(root), audience=audience)
     got.site_dir = site
     _read_index(got)
+    info = _build_info(site)
+    shown = info.get("commit")
+    if not (failed or fetch_failed) and shown == tip and info.get("today") != today.isoformat():
+        # `build: false` keeps a site of another day: that day's missing list
+        got.problems.append(Problem(STALE, "portal.old-day", {"day": _day(info.get("today"))}))
     own = (root / got.source.entry.site) if got.source.entry.site else default_out(root, audience)
-    if got.index_stat and _shows(site, got.head, audience) and _shows(own, got.head, audience):
+    same = isinstance(shown, str) and info.get("audience") == audience and _shows(own, shown, audience)
+    if got.index_stat and same:
         differs = _own_differs(own, site, got.index_stat)
         if differs:
-            shown = ", ".join(differs[:3]) + (f" (+{len(differs) - 3})" if len(differs) > 3 else "")
-            params = {"path": str(own), "count": len(differs), "paths": shown}
+            listed = ", ".join(differs[:3]) + (f" (+{len(differs) - 3})" if len(differs) > 3 else "")
+            params = {"path": str(own), "count": len(differs), "paths": listed}
             got.problems.append(Problem(UNVERIFIED, "portal.own-site-differs", params))
     return got
 
 
+def _day(value: Any) -> str:
+    """dd/mm/yyyy of an ISO date, as Vietnamese documents write it; "?" when there is none."""
+    try:
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return "?"
+
+
 def _own_differs(own: Path, site: Path, built_stat: str) -> list[str]:
-    """Paths whose (blob, status) the work tree's own site at HEAD lists otherwise than the portal's
-    build of HEAD (every path when it cannot be read). Timeliness and the missing list depend on
+    """Paths whose (blob, status) the work tree's own site lists otherwise than the portal's build
+    of the same commit (every path when it cannot be read). Timeliness and the missing list depend on
     the day of the build, titles and pages on hoso's version: not compared."""
     memo = site.with_name(site.name + ".own.json")
     try:

@@ -21,15 +21,16 @@ from typing import Any
 
 from hoso.portal.index import Index
 
-# Raised when the tables change: an older cache is dropped and rebuilt from the schools.
-STORE_VERSION = "2"
+# Raised when the tables change: an older cache's tables are dropped and made again, then filled
+# from the schools. 3: files.ctime_ns, schools.index_code and schools.withheld.
+STORE_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS schools(
   slug TEXT PRIMARY KEY, digest TEXT, name TEXT, code TEXT, level TEXT, province TEXT,
   commune TEXT, authority TEXT, audience TEXT, schema_version INTEGER, commit_id TEXT,
-  commit_date TEXT, has_missing INTEGER, has_timeliness INTEGER);
+  commit_date TEXT, has_missing INTEGER, has_timeliness INTEGER, index_code TEXT, withheld TEXT);
 CREATE TABLE IF NOT EXISTS types(slug TEXT, id TEXT, name TEXT, confidential INTEGER,
   PRIMARY KEY(slug, id));
 CREATE TABLE IF NOT EXISTS records(slug TEXT, year TEXT, type TEXT, owner_level TEXT,
@@ -43,12 +44,13 @@ CREATE TABLE IF NOT EXISTS summary(slug TEXT, year TEXT, da_duyet INTEGER, cho_d
   khong_hop_le INTEGER, late INTEGER, missing INTEGER, hidden INTEGER, locked INTEGER,
   PRIMARY KEY(slug, year));
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
-  ino INTEGER, blob TEXT);
+  ino INTEGER, ctime_ns INTEGER, blob TEXT);
 CREATE TABLE IF NOT EXISTS built(slug TEXT PRIMARY KEY, key TEXT);
 CREATE TABLE IF NOT EXISTS linked(slug TEXT PRIMARY KEY, key TEXT);
 CREATE TABLE IF NOT EXISTS sampled(url TEXT PRIMARY KEY, blob TEXT, size INTEGER, checked REAL);
 """
 _PER_SCHOOL = ("schools", "types", "records", "missing", "summary")
+_TABLES = (*_PER_SCHOOL, "files", "built", "linked", "sampled")
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,17 @@ class Summary:
 class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = path.parent.resolve()  # the portal's cache: the sites it built itself
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
         row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         if row is None or row[0] != STORE_VERSION:
-            for table in (*_PER_SCHOOL, "files", "built", "linked", "sampled"):
-                self.db.execute(f"DELETE FROM {table}")
+            for table in _TABLES:  # dropped, not emptied: an older table may lack a column
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('version', ?)", (STORE_VERSION,))
+        self.db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self.db.close()
@@ -115,7 +119,7 @@ class Store:
             for table in _PER_SCHOOL:
                 db.execute(f"DELETE FROM {table} WHERE slug=?", (slug,))
             db.execute(
-                "INSERT INTO schools VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO schools VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     slug,
                     digest,
@@ -131,11 +135,14 @@ class Store:
                     index.commit_date,
                     int(index.missing is not None),
                     int(index.has_timeliness),
+                    index.school.get("code", ""),  # what the school claims, before any override
+                    # types of `drop` it listed records of, left out: flagged at every build
+                    ", ".join(sorted({r.type for r in index.records if r.type in drop})),
                 ),
             )
-            db.executemany(
+            db.executemany(  # a type left out is confidential, whatever the school said
                 "INSERT INTO types VALUES(?,?,?,?)",
-                ((slug, tid, name, int(conf)) for tid, (name, conf) in index.types.items()),
+                ((slug, tid, name, int(conf or tid in drop)) for tid, (name, conf) in index.types.items()),
             )
             records = [r for r in index.records if r.type not in drop]
             db.executemany(
@@ -241,22 +248,31 @@ class Store:
         sql = "SELECT download, blob, size, path FROM records WHERE slug=? AND download IS NOT NULL"
         yield from self.db.execute(sql, (slug,))
 
+    def without_file(self, slug: str) -> list[str]:
+        """Paths of the records of a school listed with no file (no hoso site writes one)."""
+        sql = "SELECT path FROM records WHERE slug=? AND download IS NULL ORDER BY path"
+        return [path for (path,) in self.db.execute(sql, (slug,))]
+
     def blobs_of(self, slug: str) -> Iterator[tuple[str, int, str]]:
         yield from self.db.execute("SELECT blob, size, path FROM records WHERE slug=?", (slug,))
 
     # ---- caches ---------------------------------------------------------------------------------
 
-    def known_hashes(self, prefix: str) -> dict[str, tuple[int, int, int, str]]:
-        """path -> (size, mtime_ns, inode, blob) of every hashed file under `prefix`."""
+    def known_hashes(self, prefix: str) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """path -> ((size, mtime_ns, inode, ctime_ns), blob) of every hashed file under `prefix`."""
         rows = self.db.execute(
-            "SELECT path, size, mtime_ns, ino, blob FROM files WHERE path >= ? AND path < ?",
+            "SELECT path, size, mtime_ns, ino, ctime_ns, blob FROM files WHERE path >= ? AND path < ?",
             (prefix, prefix + "\U0010ffff"),
         )
-        return {path: (size, mtime, ino, blob) for path, size, mtime, ino, blob in rows}
+        return {path: ((size, mtime, ino, ctime), blob) for path, size, mtime, ino, ctime, blob in rows}
 
-    def remember_hashes(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
+    def remember_hashes(self, rows: Iterable[tuple[str, tuple[int, int, int, int], str]]) -> None:
+        """(path, (size, mtime_ns, inode, ctime_ns), blob) of files just hashed."""
         self.db.execute("BEGIN")
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES(?,?,?,?,?)", rows)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?)",
+            ((path, *seen, blob) for path, seen, blob in rows),
+        )
         self.db.execute("COMMIT")
 
     def sampled(self, prefix: str, since: float) -> set[tuple[str, str, int]]:

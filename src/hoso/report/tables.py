@@ -16,6 +16,7 @@ import tempfile
 from datetime import datetime
 from typing import Any
 
+from hoso.csvsafe import csv_row
 from hoso.messages import t
 from hoso.report.model import (
     COLUMNS,
@@ -191,7 +192,7 @@ def to_csv(report: Report) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     for row in csv_rows(report):
-        writer.writerow(["" if c is None else c for c in row])
+        writer.writerow(csv_row(row))  # names come from the school's catalog: never a formula
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 

@@ -294,8 +294,13 @@ def post_receive(updates: Sequence[Update], root: Path, env: Mapping[str, str]) 
             pushlog.PushEntry(stamp, account, person, u.ref, u.old, u.new, _peeled(root, u.new))
             for u in updates
         ]
+        unsigned: list[str] = []
         if entries:  # what the push brought stays reachable from the log (pushlog.kept)
-            pushlog.append(root, entries, keep=pushlog.kept(root, entries, conf.is_protected))
+            keep = pushlog.kept(root, entries, conf.is_protected)
+            pushlog.append(root, entries, keep=keep, key=conf.log_key, unsigned=unsigned.append)
+        if unsigned:  # logged all the same; the pusher sees no server path, the admin the detail
+            _say(t("hook.log-unsigned"))
+            _log(root, "post-receive", "push log entry written unsigned: " + "; ".join(unsigned))
     except HosoError as exc:
         _say(t("hook.log-failed", detail=exc.render()))
         return 1
@@ -333,10 +338,14 @@ ERROR_LOG = "hook-errors.log"  # in hoso's folder of the bare repository: for th
 def _log_error(root: Path, name: str) -> None:
     import traceback
 
+    _log(root, name, traceback.format_exc())
+
+
+def _log(root: Path, name: str, text: str) -> None:
     try:
         path = cache_dir(root) / ERROR_LOG
         path.parent.mkdir(exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {pushlog.now()} {name}\n{traceback.format_exc()}\n")
+            log.write(f"--- {pushlog.now()} {name}\n{text}\n")
     except OSError:
         pass  # nowhere to write: the refusal itself still stands

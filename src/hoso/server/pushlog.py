@@ -18,12 +18,26 @@ history: hoso.rules.engine judges what no ref outside refs/hoso/ holds).
 
 A clone reads it after `git fetch origin +refs/hoso/*:refs/hoso/*` (`FETCH_REFSPEC`; docs/server.md
 shows the `remote.origin.fetch` line that makes every fetch bring it).
+
+In a clone anyone can write that ref, so the log is evidence only where the server signed it:
+the hook signs every log commit with the server's own ssh key (`hoso.logkey`, kept outside the
+repository's objects and refs), and `evidence` keeps the entries a good signature by a key the
+caller trusts vouches for. A signature covers the commit's first parent, hence the whole line
+below it: the entries up to the newest commit the server signed are the server's, whatever is
+written above it (an entry the server could not sign, one written in a clone). The keys come
+from nothing a pusher can write (`trusted_keys`): the server's own on the server, the
+trust/may-chu/*.pub the school's governance approved, or the caller's list (an authority's
+portal). The check runs one `git log` over the newest commits not yet answered, the answers
+kept in the evidence cache under the commit id and the keys.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,13 +46,19 @@ from typing import Any
 
 from hoso.errors import GitError
 from hoso.git.history import ZERO_OID, is_ancestor
-from hoso.git.objects import peel_commit
+from hoso.git.objects import peel_commit, read_objects, tree_entries
 from hoso.git.process import git_env, run_git
 
 REF = "refs/hoso/push-log"
 SUBMISSIONS = "refs/heads/nop/"  # hoso.approvals.PREFIX under refs/heads/
 FETCH_REFSPEC = "+refs/hoso/*:refs/hoso/*"
 VERSION = 1
+KEYS_DIR = "trust/may-chu"  # the server's public keys (*.pub), changed only by governance
+SIGNER = "hoso-server"  # the one principal of the allowed-signers file readers write
+SIGNATURE = "push-log-signature"  # evidence cache kind: a log commit's %G? under a set of keys
+GOOD = "G"
+SSH = ("-c", "gpg.format=ssh", "-c", "gpg.ssh.program=ssh-keygen")  # signing and checking alike
+SIGN_TIMEOUT = 60  # seconds: a signing key asking for a passphrase must not hang the hook
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class PushEntry:
     old: str
     new: str
     commit: str | None = None  # the commit an annotated tag names, when `new` is a tag object
+    verified: bool = False  # a good signature by a trusted key vouches for it (`evidence`)
 
     def as_json(self) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -66,18 +87,47 @@ class PushEntry:
         return found
 
 
-def append(root: Path, entries: Sequence[PushEntry], *, keep: Sequence[str] = (), attempts: int = 5) -> str:
+def append(
+    root: Path,
+    entries: Sequence[PushEntry],
+    *,
+    keep: Sequence[str] = (),
+    key: Path | None = None,
+    unsigned: Callable[[str], None] | None = None,
+    attempts: int = 5,
+) -> str:
     """Add one log commit for `entries`, with the commits of `keep` as its other parents (they
-    stay reachable from the log); retried when another push appended at the same time."""
+    stay reachable from the log), signed with the private ssh key `key`; retried when another
+    push appended at the same time. A key that cannot sign never loses the entry: it is written
+    unsigned and `unsigned` hears why (a later signed entry vouches for it)."""
     message = "hoso push log\n\n" + "".join(
         json.dumps(e.as_json(), ensure_ascii=False) + "\n" for e in entries
     )
     tree = run_git(root, ["mktree"], input_bytes=b"").decode().strip()
+    signing = key
+
+    def unusable(why: str) -> None:
+        nonlocal signing
+        signing = None
+        if unsigned is not None:
+            unsigned(why)
+
+    if key is not None and not key.is_file():
+        unusable(f"no key file at {key}")
+
+    def commit_tree(parents: list[str], text: str) -> str:
+        if signing is not None:
+            try:
+                return _commit_tree(root, tree, parents, text, signing)
+            except GitError as exc:
+                unusable(str(exc.params.get("detail", exc.key)))
+        return _commit_tree(root, tree, parents, text, None)
+
     for _ in range(attempts):
         current = peel_commit(root, REF)
         # the first entry's first parent is a start of the server's: the line holds nothing else
-        parent = current or _commit_tree(root, tree, [], "hoso push log\n")
-        oid = _commit_tree(root, tree, [parent, *(k for k in dict.fromkeys(keep) if k != parent)], message)
+        parent = current or commit_tree([], "hoso push log\n")
+        oid = commit_tree([parent, *(k for k in dict.fromkeys(keep) if k != parent)], message)
         update = subprocess.run(
             ["git", "update-ref", "-m", "hoso push log", REF, oid, current or ZERO_OID],
             cwd=root,
@@ -90,8 +140,9 @@ def append(root: Path, entries: Sequence[PushEntry], *, keep: Sequence[str] = ()
     raise GitError("git.failed", command="git update-ref " + REF, detail="concurrent pushes")
 
 
-def _commit_tree(root: Path, tree: str, parents: Sequence[str], message: str) -> str:
-    """A commit of the server's (`parents` in order: the first one is the log's line)."""
+def _commit_tree(root: Path, tree: str, parents: Sequence[str], message: str, key: Path | None) -> str:
+    """A commit of the server's (`parents` in order: the first one is the log's line), signed
+    with `key` when given; never with whatever signing the account's own git configuration asks."""
     env = {
         **git_env(),
         "GIT_AUTHOR_NAME": "hoso server",
@@ -99,14 +150,23 @@ def _commit_tree(root: Path, tree: str, parents: Sequence[str], message: str) ->
         "GIT_COMMITTER_NAME": "hoso server",
         "GIT_COMMITTER_EMAIL": "hoso@server.invalid",
     }
-    proc = subprocess.run(
-        ["git", "commit-tree", tree, *(arg for p in parents for arg in ("-p", p)), "-F", "-"],
-        cwd=root,
-        env=env,
-        input=message.encode(),
-        capture_output=True,
-        check=False,
-    )
+    args = ["commit-tree", tree, *(arg for p in parents for arg in ("-p", p)), "-F", "-"]
+    if key is None:
+        args.append("--no-gpg-sign")
+    else:
+        args = [*SSH, "-c", f"user.signingKey={key}", *args, "-S"]
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            env=env,
+            input=message.encode(),
+            capture_output=True,
+            check=False,
+            timeout=SIGN_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise GitError("git.failed", command="git commit-tree", detail="signing timed out") from exc
     if proc.returncode != 0:
         raise GitError("git.failed", command="git commit-tree", detail=proc.stderr.decode()[:300])
     return proc.stdout.decode().strip()
@@ -133,11 +193,13 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def read(root: Path, ref: str = REF) -> list[PushEntry]:
+def read(root: Path, ref: str = REF, *, keys: Sequence[str] | None = None) -> list[PushEntry]:
     """Every entry of the log at `ref`, oldest first; empty when there is none. Only the log's
-    own line (first parents) is read: its other parents are pushed commits, not entries."""
+    own line (first parents) is read: its other parents are pushed commits, not entries. With
+    `keys` (public keys), an entry is `verified` when a good signature by one of them vouches for
+    it: on its own log commit or on a later one of the line."""
     proc = subprocess.run(
-        ["git", "log", "--first-parent", "--reverse", "--format=%B%x1e", ref, "--"],
+        ["git", "log", "--first-parent", "--format=%H%x1f%B%x1e", ref, "--"],
         cwd=root,
         env=git_env(),
         capture_output=True,
@@ -146,13 +208,17 @@ def read(root: Path, ref: str = REF) -> list[PushEntry]:
     if proc.returncode != 0:
         return []  # no push log here (a clone that did not fetch refs/hoso/*, a new repository)
     raw = proc.stdout.decode("utf-8", "replace")
+    commits = [record.strip("\n").partition("\x1f") for record in raw.split("\x1e")]
+    line = [(oid, message) for oid, _, message in commits if oid]  # newest first
+    signed = _newest_signed(root, [oid for oid, _ in line], keys) if keys else None
     found: list[PushEntry] = []
-    for message in raw.split("\x1e"):
-        for line in message.splitlines():
-            if not line.startswith("{"):
+    for at in range(len(line) - 1, -1, -1):  # oldest first
+        verified = signed is not None and at >= signed
+        for text in line[at][1].splitlines():
+            if not text.startswith("{"):
                 continue
             try:
-                data = json.loads(line)
+                data = json.loads(text)
                 found.append(
                     PushEntry(
                         str(data["time"]),
@@ -162,8 +228,131 @@ def read(root: Path, ref: str = REF) -> list[PushEntry]:
                         str(data["old"]),
                         str(data["new"]),
                         data.get("commit"),
+                        verified,
                     )
                 )
             except (ValueError, KeyError, TypeError):
                 continue  # a line this version does not understand is skipped, not fatal
     return found
+
+
+def evidence(root: Path, keys: Sequence[str], ref: str = REF) -> list[PushEntry]:
+    """The entries of the log a good signature by one of `keys` vouches for, oldest first: the
+    server's own, up to the newest log commit it signed. Nothing without a key."""
+    if not any(public_keys(k) for k in keys):
+        return []
+    return [e for e in read(root, ref, keys=keys) if e.verified]
+
+
+# ---- the server's keys -----------------------------------------------------------------------
+
+_KEY = re.compile(r"^((?:ssh|ecdsa|sk)-[A-Za-z0-9@.-]+)\s+([A-Za-z0-9+/]+={0,3})(?:\s.*)?$")
+MAX_KEY_FILE = 64 * 1024  # a public key file is a line or a few
+
+
+def public_keys(text: str) -> list[str]:
+    """The public keys of an OpenSSH public-key text (`type base64 [comment]` lines), as
+    `type base64`; anything else (comments, options, blank lines) is left out."""
+    found = [f"{m.group(1)} {m.group(2)}" for raw in text.splitlines() if (m := _KEY.match(raw.strip()))]
+    return list(dict.fromkeys(found))
+
+
+def trusted_keys(root: Path, rev: str) -> list[str]:
+    """The keys whose signature makes the log at `root` evidence for a reader of commit `rev`,
+    from nothing a pusher can write: the trust/may-chu/*.pub of `rev` (a change under trust/ is
+    a governance change, approved under the state before it, so the school's governance is the
+    authority for its server's key), and on the server itself (a bare repository whose settings
+    name a log key) the server's own public key."""
+    found: list[str] = []
+    try:
+        entries = [
+            e
+            for e in tree_entries(root, rev, KEYS_DIR)
+            if e.path.endswith(".pub") and e.mode in ("100644", "100755") and e.size <= MAX_KEY_FILE
+        ]
+        for data in read_objects(root, [e.oid for e in entries]).values():
+            found += public_keys(data.decode("utf-8", "replace"))
+    except GitError:
+        pass  # no such commit (an empty repository): no committed key
+    found += own_keys(root)
+    return list(dict.fromkeys(found))
+
+
+def own_keys(root: Path) -> list[str]:
+    """The public key of the server's own log key, where `root` is the server: a bare repository
+    whose settings name the key (its `.pub` beside it, written by `hoso install-server-hook`)."""
+    from hoso.server.settings import log_key
+
+    if not ((root / "HEAD").is_file() and (root / "objects").is_dir()):
+        return []  # a work tree: its git settings are its user's, not a server's
+    key = log_key(root)
+    if key is None:
+        return []
+    try:
+        return public_keys(Path(f"{key}.pub").read_text(encoding="utf-8", errors="replace")[:MAX_KEY_FILE])
+    except OSError:
+        return []
+
+
+# ---- checking signatures ---------------------------------------------------------------------
+
+
+def _newest_signed(root: Path, line: Sequence[str], keys: Sequence[str]) -> int | None:
+    """The index in `line` (log commits, newest first) of the newest one a good signature by one
+    of `keys` signed, or None. Asked from the newest down, in batches growing sixteenfold: the
+    newest commit is normally the answer, and whatever was written above it costs few processes.
+    Definite answers are kept under the commit id and a digest of the keys."""
+    from hoso.evidence import EvidenceCache
+
+    allowed = "".join(f"{SIGNER} {k}\n" for k in sorted({k for text in keys for k in public_keys(text)}))
+    if not allowed or not line:
+        return None
+    digest = hashlib.sha256(allowed.encode()).hexdigest()
+    cache = EvidenceCache(root)
+    try:
+        held = {
+            oid: row["s"]
+            for oid, row in cache.get_many(SIGNATURE, list(line), digest).items()
+            if isinstance(row.get("s"), str)
+        }
+        with tempfile.TemporaryDirectory(prefix="hoso-log-signers-") as tmp:
+            signers = Path(tmp) / "allowed_signers"
+            signers.write_text(allowed, encoding="utf-8")
+            at, batch = 0, 1
+            while at < len(line):
+                status = held.get(line[at])
+                if status == GOOD:
+                    return at
+                if status is not None:
+                    at += 1
+                    continue
+                wanted = [oid for oid in line[at : at + batch] if oid not in held]
+                answers, complete = _check(root, signers, wanted)
+                if complete:  # "E": the check could not be made, asked again next time
+                    rows = [(SIGNATURE, oid, digest, {"s": a}) for oid, a in answers.items() if a != "E"]
+                    cache.put_many(rows)
+                held.update({oid: answers.get(oid, "E") for oid in wanted})  # unanswered: not good
+                batch *= 16
+    finally:
+        cache.close()
+    return None
+
+
+def _check(root: Path, signers: Path, oids: Sequence[str]) -> tuple[dict[str, str], bool]:
+    """commit id -> `%G?` under `signers`, "G" only for the server's principal; and whether git
+    answered for all of them (a check that failed proves nothing, and is not kept)."""
+    allowed = ["-c", f"gpg.ssh.allowedSignersFile={signers}"]
+    proc = subprocess.run(
+        ["git", *SSH, *allowed, "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GS%x1e"],
+        cwd=root,
+        env=git_env(),
+        input="".join(o + "\n" for o in oids).encode(),
+        capture_output=True,
+        check=False,
+    )
+    found: dict[str, str] = {}
+    for record in proc.stdout.decode("utf-8", "replace").split("\x1e"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 3 and parts[0] in oids:
+            found[parts[0]] = GOOD if parts[1] == GOOD and parts[2].strip() == SIGNER else parts[1] or "E"
+    return found, proc.returncode == 0

@@ -5,6 +5,8 @@ branches and the source of the pusher's identity live — not in the pushed cata
 
     hoso.protect = main          (one or more; default: the branch HEAD names)
     hoso.pusher  = gitolite      (gitolite | forgejo | gitea | gitlab; absent: pusher unknown)
+    hoso.logkey  = <path>        (the push log's signing key, kept outside objects and refs;
+                                  absent: the log is written unsigned)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from hoso.git.refs import config_values, symbolic_head
 
 PROTECT_KEY = "hoso.protect"
 PUSHER_KEY = "hoso.pusher"
+LOG_KEY_KEY = "hoso.logkey"
 # the variable each server sets for the account it authenticated (never set by the client)
 PUSHER_VARIABLES: dict[str, str] = {
     "gitolite": "GL_USER",
@@ -40,6 +43,7 @@ def branch_ref(name: str) -> str:
 class ServerSettings:
     protected: tuple[str, ...]  # full ref names
     pusher_source: str | None  # a key of PUSHER_VARIABLES
+    log_key: Path | None = None  # private ssh key signing the push log (hoso.server.pushlog)
 
     def is_protected(self, ref: str) -> bool:
         return ref in self.protected
@@ -67,4 +71,11 @@ def load(root: Path) -> ServerSettings:
     source = sources[-1] if sources else None
     if source is not None and source not in PUSHER_VARIABLES:
         raise SettingsError("server.pusher-unknown-source", value=source, choices=", ".join(PUSHER_VARIABLES))
-    return ServerSettings(tuple(dict.fromkeys(branch_ref(n) for n in names)), source)
+    return ServerSettings(tuple(dict.fromkeys(branch_ref(n) for n in names)), source, log_key(root))
+
+
+def log_key(root: Path) -> Path | None:
+    """The push log's signing key named in the server's settings (a relative path: from the
+    repository's folder), whether or not the file is there."""
+    values = [v.strip() for v in config_values(root, LOG_KEY_KEY) if v.strip()]
+    return root / values[-1] if values else None

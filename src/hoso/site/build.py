@@ -11,12 +11,19 @@ Safe and repeatable:
 
 Nothing of the school's repository runs here (docs/site.md, "What a school can change"): MkDocs
 gets hoso's own configuration (`ENGINE`), plus the presentation keys `presentation.read` accepted
-from the school's mkdocs.yml; site_src/ is checked for symlinks (`sources.scan`) and copied.
+from the school's mkdocs.yml; site_src/ is checked for symlinks (`sources.scan`) and copied. In
+a repository without a work tree (the portal's mirror) both come from the commit built, never
+from a folder that may hold something else.
 One build at a time per work tree (`lock.build_lock`), and every build generates its pages into a
 folder of its own, so two builds (inspector and public) never see each other's pages. A folder
-holding a build of the other audience (its build-info.json says so) is not replaced unless the
-caller says so (`replace_other_audience`, `--replace-other-audience`): the inspectors' edition in
-the folder served to everyone is one wrong word in a cron line.
+holding a build of the other audience is not replaced unless the caller says so
+(`replace_other_audience`, `--replace-other-audience`): the inspectors' edition in the folder
+served to everyone is one wrong word in a cron line. Whoever can write that folder can edit its
+files, so each of build-info.json and index.json is a claim (`check_audience`): either naming the
+other audience refuses, and the inspectors' edition goes only where both say it was.
+
+`hand_written=False` (the portal's copy of a school's site, served in an origin shared with other
+schools) publishes hoso's generated pages only: no page, file or markup of the school's.
 
 The MkDocs engine is driven here and only here; `model`, `pages`, `search` and `index_json` know
 nothing of it, so the site can move to another generator.
@@ -32,7 +39,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -45,11 +52,13 @@ from hoso.site import index_json, pages, presentation, search, sources
 from hoso.site.lock import build_lock
 from hoso.site.model import INSPECTOR, PUBLIC, Site, collect
 from hoso.site.presentation import MKDOCS_FILE, Presentation
-from hoso.site.publish import BUILD_INFO, copy_pdfs, not_a_site, remove, swap, write_json
+from hoso.site.publish import BUILD_INFO, copy_pdfs, not_a_site, recover, remove, swap, write_json
 from hoso.site.sources import SITE_SRC, Sources
 
 SITE_DIR = "site"
 PUBLIC_SUFFIX = "-public"
+AUDIENCE_FILES = (BUILD_INFO, "index.json")
+HAND_WRITTEN = "hand_written"  # build-info.json: false when the school's pages were left out
 
 # hoso's own MkDocs configuration: the school's mkdocs.yml never reaches MkDocs.
 ENGINE: dict[str, Any] = {
@@ -106,9 +115,13 @@ def build(
     on_wait: Callable[[str, float], None] | None = None,
     lock_timeout: float | None = None,
     replace_other_audience: bool = False,
+    hand_written: bool = True,
+    log_keys: Sequence[str] | None = None,  # the server's push-log keys: site.model.collect
 ) -> BuildResult:
-    src = sources.scan(root, pages.GENERATED)
+    src = sources.scan(root, pages.GENERATED, rev)  # a bare repository's: the commit's own files
     look = presentation.read(root, src)
+    if not hand_written:
+        src, look = generated_only(src, look)
     target = (out or default_out(root, audience)).resolve()
     top, site_src = root.resolve(), (root / SITE_SRC).resolve()
     if target in (top, site_src) or target in top.parents or site_src in target.parents:
@@ -117,15 +130,10 @@ def build(
         # the swap replaces the whole folder: never a folder of someone's files (--out ~/Desktop)
         raise SiteBuildError("site.out-not-site", path=str(target))
     with build_lock(root, lock_timeout, on_wait):
-        previous = built_for(target)
-        if previous not in (None, audience) and not replace_other_audience:
-            raise SiteBuildError(
-                "site.other-audience",
-                path=str(target),
-                edition=t("site.edition." + audience),
-                previous=t("site.edition." + previous),
-            )
-        site = collect(root, audience, rev, today=today)
+        recover(target)  # an interrupted build's last good site: an empty place would say nothing
+        if not replace_other_audience:
+            check_audience(target, audience)
+        site = collect(root, audience, rev, today=today, log_keys=log_keys)
         generated = pages.render(site)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         remove(tmp)
@@ -153,6 +161,10 @@ def build(
                     "commit": site.commit,
                     "commit_date": site.commit_date,
                     "audience": audience,
+                    # the day the missing list and deadlines were judged for: the portal rebuilds
+                    # an unchanged commit on another day
+                    "today": site.timeliness.today.isoformat() if site.timeliness else None,
+                    **({} if hand_written else {HAND_WRITTEN: False}),
                 },
             )
             swap(tmp, target)
@@ -168,21 +180,76 @@ def build(
     return BuildResult(target, site, page_count, len(site.records), linked, written, warnings)
 
 
-def built_for(folder: Path) -> str | None:
-    """The audience of the build `folder` holds (its build-info.json, else its index.json), or
-    None when it holds none or does not say."""
-    for name in (BUILD_INFO, "index.json"):
-        if not (folder / name).is_file():  # never open a FIFO or a device left there
-            continue
-        try:
-            with (folder / name).open("rb") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError, RecursionError):
-            continue
+def built_for(folder: Path) -> dict[str, str | None]:
+    """The audience each of build-info.json and index.json of `folder` names (both written by
+    every build); None for a file that is missing, unreadable or names none."""
+    found: dict[str, str | None] = {}
+    for name in AUDIENCE_FILES:
+        data = _json_of(folder / name)
         audience = data.get("audience") if isinstance(data, dict) else None
-        if audience in (INSPECTOR, PUBLIC):
-            return str(audience)
-    return None
+        found[name] = str(audience) if audience in (INSPECTOR, PUBLIC) else None
+    return found
+
+
+def check_audience(target: Path, audience: str) -> None:
+    """Refuse to replace `target` with the `audience` edition unless its files say it may be.
+
+    Either file naming the other audience refuses. The inspectors' edition (confidential records)
+    goes only where both say `inspector`: a file edited, removed or made unreadable must not open
+    the public folder to it. The public edition holds nothing confidential: one file saying
+    `public`, the other unreadable, is enough. An empty or missing folder holds nothing."""
+    try:
+        if not target.is_dir() or not any(target.iterdir()):
+            return
+    except OSError:
+        return  # an unreadable folder fails the build when it is written
+    named = built_for(target)
+    for name, previous in named.items():
+        if previous is not None and previous != audience:
+            raise SiteBuildError(
+                "site.other-audience",
+                path=str(target),
+                file=name,
+                edition=t("site.edition." + audience),
+                previous=t("site.edition." + previous),
+            )
+    said = list(named.values())
+    known = all(a == audience for a in said) if audience == INSPECTOR else audience in said
+    if known:
+        return
+    raise SiteBuildError(
+        "site.audience-unknown",
+        path=str(target),
+        files=", ".join(name for name, a in named.items() if a is None),
+        edition=t("site.edition." + audience),
+    )
+
+
+def _json_of(path: Path) -> Any:
+    """The JSON of a regular file, or None (missing, a FIFO or a folder, unreadable, too deep)."""
+    if not path.is_file():  # never open a FIFO or a device left there
+        return None
+    try:
+        with path.open("rb") as fh:
+            return json.load(fh)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def generated_only(src: Sources, look: Presentation) -> tuple[Sources, Presentation]:
+    """No hand-written page or file of site_src/, and of mkdocs.yml only the plain-text names
+    (no `copyright` markup, logo, style sheet or navigation): a page of the school may hold any
+    HTML, scripts included, which must not run where other schools' pages are served."""
+    plain = Presentation(
+        site_name=look.site_name, site_description=look.site_description, site_author=look.site_author
+    )
+    return Sources(src.folder, ()), plain
+
+
+def without_hand_written(folder: Path) -> bool:
+    """Does the site in `folder` say it was built with `hand_written=False`?"""
+    info = _json_of(folder / BUILD_INFO)
+    return isinstance(info, dict) and info.get(HAND_WRITTEN) is False
 
 
 def write_docs(docs: Path, generated: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -212,9 +212,18 @@ def owner_name(config: Config, level: str, owner_id: str | None) -> str:
     return person.name if person else owner_id
 
 
-def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD", *, today: date | None = None) -> Site:
+def collect(
+    root: Path,
+    audience: str = INSPECTOR,
+    rev: str = "HEAD",
+    *,
+    today: date | None = None,
+    log_keys: Sequence[str] | None = None,
+) -> Site:
     """The site model of commit `rev` of the repository at `root`; `today` (default: the date in
-    Việt Nam now) decides what is missing or not yet due, and nothing else."""
+    Việt Nam now) decides what is missing or not yet due, and nothing else; `log_keys`: the
+    server's public keys its push log must be signed with to date submissions (None: those `rev`
+    registers under trust/may-chu/, and the server's own on the server)."""
     if not has_commits(root):
         raise NotFoundError("site.no-commit", path=str(root))
     commit, commit_date = (
@@ -238,6 +247,7 @@ def collect(root: Path, audience: str = INSPECTOR, rev: str = "HEAD", *, today: 
         today=today or timeliness.today_in_vietnam(),
         titles={r.path: r.title for r in records},
         statuses={r.path: r.status for r in records},
+        log_keys=log_keys,
     )
     for r in records:
         r.timeliness = timely.by_path.get(r.path)

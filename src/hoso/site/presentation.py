@@ -9,7 +9,8 @@ site_src/) and `extra_css` (style sheets of site_src/). Any other key (`hooks`, 
 `INHERIT`, …) could run code on the build machine or read its files, and is refused; so is any
 YAML tag (`!!python/name:…`, `!ENV`, `!relative`, even `!!str`): MkDocs' own loader would
 resolve them. The file is parsed by hoso's bounded YAML reader (`config.loader.read_yaml`),
-never by MkDocs.
+never by MkDocs. Without a work tree (the portal's mirror of a school), the file is the blob of
+the commit built (`Sources.config`, listed by `sources.scan`), read within the same cap.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from ruamel.yaml.events import (
 from hoso.config.loader import YamlDoc, read_yaml
 from hoso.errors import ConfigError, ExitCode, HosoError, NotFoundError
 from hoso.messages import t
+from hoso.site.sources import MKDOCS_FILE as MKDOCS_FILE  # re-exported: mkdocs.yml is read here
 from hoso.site.sources import SITE_SRC, SiteSourceError, Sources
 
-MKDOCS_FILE = "mkdocs.yml"
 MAX_BYTES = 64 * 1024  # a few lines of presentation
 TEXT_KEYS = {"site_name": 200, "site_description": 500, "site_author": 200, "copyright": 1000}
 TOP_KEYS = (*TEXT_KEYS, "theme", "nav", "extra_css")
@@ -111,14 +112,19 @@ class Presentation:
 
 
 def read(root: Path, sources: Sources) -> Presentation:
-    """The presentation keys of `root/mkdocs.yml`; refuse anything else with a one-line reason."""
-    path = root / MKDOCS_FILE
-    if path.is_symlink():
-        raise SiteSourceError("site.symlink", path=MKDOCS_FILE)
-    if not path.is_file():
-        raise NotFoundError("site.no-mkdocs", path=str(path))
-    with os.fdopen(os.open(path, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
-        raw = fh.read(MAX_BYTES + 1)
+    """The presentation keys of `root/mkdocs.yml` (of the commit, for sources read from one);
+    refuse anything else with a one-line reason."""
+    if sources.repo is not None:
+        path = Path(MKDOCS_FILE)  # messages name it as the commit holds it
+        raw = _committed(sources)
+    else:
+        path = root / MKDOCS_FILE
+        if path.is_symlink():
+            raise SiteSourceError("site.symlink", path=MKDOCS_FILE)
+        if not path.is_file():
+            raise NotFoundError("site.no-mkdocs", path=str(path))
+        with os.fdopen(os.open(path, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise SiteConfigError("site.config-too-large", path=str(path), limit=MAX_BYTES // 1024)
     try:
@@ -130,6 +136,19 @@ def read(root: Path, sources: Sources) -> Presentation:
         raise SiteConfigError("site.mkdocs-config", path=str(path), error=detail) from exc
     _refuse_tags(raw)  # whatever tags the reader may accept, MkDocs' loader would resolve them
     return _Reader(doc, sources).presentation()
+
+
+def _committed(sources: Sources) -> bytes:
+    """mkdocs.yml's blob in the commit sources were read from (its size checked before reading:
+    a blob is read whole)."""
+    from hoso.git.objects import read_objects
+
+    entry = sources.config
+    if entry is None or sources.repo is None:
+        raise NotFoundError("site.no-mkdocs", path=MKDOCS_FILE)
+    if entry.size > MAX_BYTES:
+        raise SiteConfigError("site.config-too-large", path=MKDOCS_FILE, limit=MAX_BYTES // 1024)
+    return read_objects(sources.repo, [entry.oid]).get(entry.oid, b"")
 
 
 def _refuse_tags(raw: bytes) -> None:

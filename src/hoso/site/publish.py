@@ -5,10 +5,19 @@ site is only a candidate: anyone who can write into the site folder could have e
 reused only when it is a regular file (not a symlink) whose bytes hash to the record's git blob
 id (`sha1("blob <size>\\0" + bytes)`, or SHA-256 in a SHA-256 repository); otherwise the blob is
 copied fresh from git.
+
+The swap renames the last good site aside (`.<name>.old-<pid>`) and the new one into place. If
+the process is stopped between the two renames (Ctrl-C, a cron job's timeout, a power cut), the
+place is empty: `swap` puts the old folder back on any exception, and `recover`, run before the
+next build decides anything, puts back a folder left aside when the place is still empty — an
+empty place would otherwise read as "no site here", which any audience may fill. (An atomic
+exchange of the two folders exists on Linux only, behind a system call Python does not expose;
+the two renames and the recovery work on every system hoso runs on, Windows included.)
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -37,8 +46,8 @@ def _previous_blobs(target: Path) -> dict[str, str]:
     try:
         data = json.loads((target / "index.json").read_text(encoding="utf-8"))
         return {str(r["path"]): str(r["blob"]) for r in data.get("records", [])}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        return {}  # JSON nested 100,000 deep is as unreadable as any other: nothing to link
 
 
 def holds_blob(path: Path, oid: str, size: int) -> bool:
@@ -86,17 +95,46 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def swap(tmp: Path, target: Path) -> None:
+    """Put `tmp` in place of `target`; on any exception (an interrupt included) the last good
+    folder is put back."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     remove(old)
-    if target.exists():
-        target.rename(old)
     try:
+        if target.exists():
+            target.rename(old)
         tmp.rename(target)
-    except OSError:
-        if old.exists():
+    except BaseException:
+        # `old` was emptied above: if it exists, it is the last good site this call set aside
+        if old.is_dir() and not target.exists() and not target.is_symlink():
             old.rename(target)
         raise
     remove(old)
+
+
+def recover(target: Path) -> Path | None:
+    """When `target` is missing but a site was set aside by an interrupted `swap`, put the most
+    recent one back (returned); the next build then sees what the place held."""
+    if target.exists() or target.is_symlink():
+        return None
+    try:
+        named = target.parent.glob(f".{glob.escape(target.name)}.old-*")
+        left = [p for p in named if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return None
+    for found in sorted(left, key=_changed, reverse=True):
+        try:
+            found.rename(target)
+        except OSError:
+            continue
+        return found
+    return None
+
+
+def _changed(path: Path) -> int:
+    try:
+        return path.stat().st_ctime_ns  # a rename changes it (POSIX): the last one set aside first
+    except OSError:
+        return 0
 
 
 def remove(path: Path) -> None:

@@ -5,6 +5,15 @@ of the build machine (`secret.md -> /etc/passwd`, or a linked folder), so any sy
 site_src/, and anything that is neither a regular file nor a folder, stops the build before it
 starts. The files are then copied (never linked, never followed) into the build's own folder.
 
+In a work tree they are read from the work tree (a page is previewed before it is committed). A
+repository without one (a bare repository: the portal's mirror of a school) has no files but its
+commits': site_src/ and mkdocs.yml are then those of the commit built (`scan(root, …, rev)`),
+listed from its tree and written into the build's folder from their blobs, never through a
+folder on disk. A symlink (mode 120000) or a submodule there is refused as the scan of a work
+tree refuses a symlink or a special file; so is a name no folder could hold ("..", "", a
+backslash), a file over MAX_FILE_BYTES, more than MAX_FILES entries or MAX_TOTAL_BYTES in all (a
+"tree bomb" is stopped while it is listed, never unrolled).
+
 Generated names (`pages.GENERATED`: index.md, ho-so/, …) and dot files in site_src/ are not
 published: the generator owns those names, and older versions of hoso wrote them there.
 """
@@ -14,13 +23,23 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from dataclasses import dataclass
+import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from hoso.errors import ExitCode, HosoError
+from hoso.errors import ExitCode, GitError, HosoError
+from hoso.git.objects import BlobReader, Entry
+from hoso.git.process import git_env
 
 SITE_SRC = "site_src"
+MKDOCS_FILE = "mkdocs.yml"  # the school's presentation keys (presentation.py)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# A commit's hand-written part (a few pages, images, style sheets): far above any real one, far
+# below what would fill the build machine's disk or memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_FILES = 5000
+_REGULAR = ("100644", "100755")
 
 
 class SiteSourceError(HosoError):
@@ -33,20 +52,35 @@ class Sources:
 
     folder: Path
     files: tuple[str, ...]
+    # Read from a commit (no work tree): the repository, each file's blob, mkdocs.yml's blob.
+    repo: Path | None = None
+    blobs: dict[str, Entry] = field(default_factory=dict)
+    config: Entry | None = None
 
     @property
     def pages(self) -> list[str]:
         return [f for f in self.files if f.endswith(".md")]
 
     def copy_into(self, docs: Path) -> None:
-        for rel in self.files:
-            dest = docs / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            copy_regular(self.folder / rel, dest, shown=f"{SITE_SRC}/{rel}")
+        reader = BlobReader(self.repo) if self.repo is not None else None
+        try:
+            for rel in self.files:
+                dest = docs / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if reader is not None:
+                    dest.write_bytes(reader.read(self.blobs[rel]))
+                else:
+                    copy_regular(self.folder / rel, dest, shown=f"{SITE_SRC}/{rel}")
+        finally:
+            if reader is not None:
+                reader.close()
 
 
-def scan(root: Path, generated: tuple[str, ...]) -> Sources:
-    """The files of `root/site_src` to publish; refuse symlinks and special files anywhere in it."""
+def scan(root: Path, generated: tuple[str, ...], rev: str = "HEAD") -> Sources:
+    """The files of `root/site_src` to publish; refuse symlinks and special files anywhere in it.
+    Without a work tree, those of commit `rev` (`scan_commit`)."""
+    if is_bare(root):
+        return scan_commit(root, rev, generated)
     top = root / SITE_SRC
     if top.is_symlink():
         raise SiteSourceError("site.symlink", path=SITE_SRC)
@@ -71,6 +105,93 @@ def scan(root: Path, generated: tuple[str, ...]) -> Sources:
                 else:
                     raise SiteSourceError("site.special-file", path=f"{SITE_SRC}/{rel}")
     return Sources(top, tuple(sorted(found)))
+
+
+def is_bare(root: Path) -> bool:
+    """A repository without a work tree (as hoso.evidence.cache_dir tells it, without git)."""
+    return not (root / ".git").exists() and (root / "HEAD").is_file() and (root / "objects").is_dir()
+
+
+def scan_commit(root: Path, rev: str, generated: tuple[str, ...]) -> Sources:
+    """site_src/ and mkdocs.yml of commit `rev`, from its tree, with the work tree's refusals."""
+    found: dict[str, Entry] = {}
+    config: Entry | None = None
+    folders: set[str] = set()
+    total = 0
+    for entry in _listing(root, rev):
+        parts = entry.path.split("/")
+        if entry.is_symlink:
+            raise SiteSourceError("site.symlink", path=entry.path)
+        if entry.mode not in _REGULAR or any(p in ("", ".", "..") or "\\" in p for p in parts):
+            raise SiteSourceError("site.special-file", path=entry.path)
+        if entry.path == MKDOCS_FILE:
+            config = entry  # read by presentation.py, which caps its size
+            continue
+        if len(parts) == 1:
+            raise SiteSourceError("site.special-file", path=SITE_SRC)  # site_src is a file
+        rel = "/".join(parts[1:])
+        folders.update("/".join(parts[1:i]) for i in range(2, len(parts)))
+        if not _publishable(rel, generated):
+            continue
+        if entry.size > MAX_FILE_BYTES:
+            raise SiteSourceError(
+                "site.source-too-large", path=entry.path, size=_mib(entry.size), limit=_mib(MAX_FILE_BYTES)
+            )
+        total += entry.size
+        if total > MAX_TOTAL_BYTES:
+            raise _too_many()
+        found[rel] = entry
+    clash = sorted(folders & found.keys())  # a file and a folder of one name: no tree git wrote
+    if clash:
+        raise SiteSourceError("site.special-file", path=f"{SITE_SRC}/{clash[0]}")
+    files = tuple(sorted(found))
+    return Sources(root / SITE_SRC, files, repo=root, blobs=found, config=config)
+
+
+def _listing(root: Path, rev: str) -> list[Entry]:
+    """Entries of site_src/ and mkdocs.yml in `rev`'s tree (`git ls-tree -r -l`), read as git
+    writes them and stopped after MAX_FILES: a tree naming one subtree many times over would
+    unroll into millions of paths."""
+    args = ["git", "ls-tree", "-r", "-z", "-l", "--full-tree", rev, "--", SITE_SRC, MKDOCS_FILE]
+    try:
+        proc = subprocess.Popen(args, cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError as exc:
+        raise GitError("git.not-installed", ExitCode.FAILED) from exc
+    out: list[Entry] = []
+    seen = 0
+    rest = b""
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        while chunk := proc.stdout.read(1 << 16):
+            *records, rest = (rest + chunk).split(b"\0")
+            for rec in records:
+                seen += 1  # every entry listed counts, kept or not: the listing is the cost
+                if seen > MAX_FILES:
+                    raise _too_many()
+                meta, _, path = rec.partition(b"\t")
+                mode, _type, oid, size = meta.decode("ascii", "replace").split()
+                name = path.decode("utf-8", "surrogateescape")
+                if name in (MKDOCS_FILE, SITE_SRC) or name.startswith(SITE_SRC + "/"):
+                    out.append(Entry(name, mode, oid, 0 if size == "-" else int(size)))
+        detail = proc.stderr.read(4096).decode("utf-8", "replace").strip()
+        proc.wait()
+    finally:
+        if proc.poll() is None:  # stopped early: the rest of the listing is not wanted
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise GitError("git.failed", command="git ls-tree -r", detail=detail[:500])
+    return out
+
+
+def _too_many() -> SiteSourceError:
+    return SiteSourceError("site.sources-too-large", files=MAX_FILES, limit=_mib(MAX_TOTAL_BYTES))
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
 
 
 def _publishable(rel: str, generated: tuple[str, ...]) -> bool:
