@@ -596,6 +596,27 @@ def test_a_rebuild_downloads_a_matched_sample_again_only_after_resample_days(
     assert len(asked) == first * 3
 
 
+def test_an_unchanged_published_site_is_not_sampled_again_within_resample_days(
+    schools: Schools, served_site: tuple[str, Path, list[str]], tmp_path: Path
+) -> None:
+    """A site with more PDFs than the sample: a rebuild over the same index.json downloads
+    nothing; a changed index.json is drawn again."""
+    url, folder, asked = served_site
+    env = {**schools.env, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert len([r for r in index["records"] if r.get("download")]) > 1
+    yml = schools.yml("one.yml", f"version: 1\nverify_sample: 1\nschools:\n  - url: {url}\n")
+    for _ in range(2):
+        run = schools.portal(yml, tmp_path / "p", env=env)
+        assert run.code == 0, run.text
+        assert len(asked) == 1
+    index["records"][0]["title"] += " (sửa)"
+    (folder / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    run = schools.portal(yml, tmp_path / "p", env=env)
+    assert run.code == 0, run.text
+    assert len(asked) == 2
+
+
 def test_a_search_scope_merges_at_most_40_schools_and_100000_records() -> None:
     """A query's transfer grows with the records of the schools it merges: big schools are
     merged fewer at a time, a school larger than the cap is searched alone."""

@@ -52,6 +52,10 @@ _DRAW = random.SystemRandom()  # the OS's randomness: no seed the school could w
 SAMPLE_SECONDS = 300.0
 
 
+# a row of the `sampled` table naming a school, not a PDF: the index.json its last passing draw was over
+SCHOOL_MARK = "school:"
+
+
 def check(got: Got, commit: str, store: Store, slug: str) -> list[Problem]:
     problems = _too_large(store, slug)
     if got.kind == REPO and got.repo is not None:
@@ -62,7 +66,10 @@ def check(got: Got, commit: str, store: Store, slug: str) -> list[Problem]:
     if got.site_dir is not None:
         problems += _files(got.site_dir, store, slug)
     elif got.kind == URL and got.base_url is not None:
-        problems += _sample(got.base_url, store, slug, got.source.verify_sample, got.source.resample_days)
+        source = got.source
+        problems += _sample(
+            got.base_url, store, slug, source.verify_sample, source.resample_days, got.raw_sha256
+        )
     return problems
 
 
@@ -158,19 +165,27 @@ def _files(site: Path, store: Store, slug: str) -> list[Problem]:
     return [_bad("portal.file-mismatch", sorted(bad), len(rows))] if bad else []
 
 
-def _sample(base: str, store: Store, slug: str, count: int, days: int) -> list[Problem]:
-    """`count` PDFs drawn at random among those not matched in the last `days` days, checked."""
+def _sample(base: str, store: Store, slug: str, count: int, days: int, index: str) -> list[Problem]:
+    """`count` PDFs drawn at random among those not matched in the last `days` days, checked —
+    unless a draw over this very index.json (`index`, its digest) passed within `days`: a daily
+    build of a province downloads for the sites that changed, and each site is drawn again weekly."""
     if count <= 0:
         return []
     started = time.time()
-    fresh = store.sampled(base, started - days * 86400) if days else set()
+    since = started - days * 86400
+    marker = SCHOOL_MARK + slug
+    if days and index and store.sampled(marker, since) == {(marker, index, 0)}:
+        return []
+    fresh = store.sampled(base, since) if days else set()
 
     def url(row: tuple[str, str, int, str]) -> str:
         return base + row[0].split("#", 1)[0]
 
     due = [row for row in store.files_of(slug) if (url(row), row[1], row[2]) not in fresh]
     rows = _DRAW.sample(due, min(count, len(due)))
-    if not rows:
+    if not rows:  # every PDF matched within `days`
+        if index:
+            store.remember_sampled([(marker, index, 0, started)])
         return []
 
     stop = time.monotonic() + SAMPLE_SECONDS
@@ -196,6 +211,8 @@ def _sample(base: str, store: Store, slug: str, count: int, days: int) -> list[P
         (url(row), row[1], row[2], started) for row, good in zip(rows, results, strict=True) if good
     )
     bad = [row[3] for row, good in zip(rows, results, strict=True) if not good]
+    if not bad and index:
+        store.remember_sampled([(marker, index, 0, started)])
     return [_bad("portal.file-mismatch", bad, len(rows))] if bad else []
 
 
