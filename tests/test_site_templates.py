@@ -35,7 +35,11 @@ from test_site_hostile import MACHINE_SECRET, MARKER, base, fresh, holds, outsid
 from hoso import templating
 from hoso.messages import t
 from hoso.portal.pages import Renderer as PortalRenderer
+from hoso.site import build as site_build
 from hoso.site import pages
+from hoso.templating.overrides import MAX_TEMPLATE_BYTES, overrides
+from hoso.templating.render import Renderer
+from hoso.templating.sandbox import PAGE_LIMIT_SECONDS
 
 __all__ = ["base"]  # the built school, shared with tests/test_site_hostile.py
 
@@ -85,15 +89,50 @@ def test_a_school_overrides_the_home_page_from_its_committed_tree(base: Built, t
     assert holds(out, "{% for r in pending.rows %}") == []  # the template itself is not published
 
 
-def test_a_repository_without_a_work_tree_gets_the_built_in_templates(base: Built, tmp_path: Path) -> None:
-    """The portal's mirror of a school is built for the portal's origin, shared with other
-    schools, with none of the school's markup: a template writes any HTML it holds."""
+def test_a_repository_without_a_work_tree_reads_the_templates_of_the_commit(
+    base: Built, tmp_path: Path
+) -> None:
+    """The portal's mirror of a school has no work tree: its templates are those of the commit
+    built, never a folder inside the git directory. The portal's copy of the site
+    (`hand_written=False`: None here) takes none; tests/test_site_bare.py builds both."""
     s, _ = fresh(base, tmp_path)
-    commit_template(s, "home.md.j2", home_with("<script>alert('truong')</script>\n"))
-    assert set(pages.renderer(s.root).replaced) == {"home.md.j2"}
+    text = home_with('<p class="truong-rieng">Trang riêng</p>\n')
+    commit_template(s, "home.md.j2", text)
+    assert pages.renderer(s.root).replaced == {"home.md.j2": text}
     mirror = tmp_path / "guong.git"
     git(tmp_path, s.env, "clone", "-q", "--mirror", str(s.root), str(mirror))
-    assert pages.renderer(mirror).replaced == {}
+    (mirror / pages.TEMPLATES_DIR).mkdir()
+    (mirror / pages.TEMPLATES_DIR / "search.md.j2").write_text("# Lạ\n", encoding="utf-8")  # never read
+    assert pages.renderer(mirror).replaced == {"home.md.j2": text}
+    assert pages.renderer(mirror, "HEAD~1").replaced == {}  # the commit asked for, not the latest
+    assert pages.renderer(None).replaced == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "key"),
+    [
+        ("home.md.j2", "{% for %}", "site.template-failed"),
+        ("trang-chu.md.j2", "# x\n", "site.template-unknown"),
+    ],
+    ids=["syntax", "unknown"],
+)
+def test_a_bad_template_fails_before_the_records_are_collected(
+    base: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, key: str
+) -> None:
+    """Templates are read and compiled first: a bad one fails in a second, not after the minute
+    collecting 10,000 records takes."""
+    s, out = fresh(base, tmp_path)
+    s.write(f"{pages.TEMPLATES_DIR}/{name}", text.encode("utf-8"))
+    collected: list[object] = []
+
+    def collect(*args: object, **kwargs: object) -> None:
+        collected.append(args)
+        raise AssertionError("the records were collected before the templates were checked")
+
+    monkeypatch.setattr(site_build, "collect", collect)
+    with pytest.raises(templating.TemplateError) as caught:
+        site_build.build(s.root, out=out)
+    assert caught.value.key == key and collected == []
 
 
 def test_values_are_escaped_whatever_the_template_writes() -> None:
@@ -143,8 +182,8 @@ ESCAPES = {
 }
 
 
-def renderer(files: dict[str, str]) -> templating.Renderer:
-    return templating.Renderer("site", files, pages.TEMPLATES_DIR, globals={"statuses": ["da-duyet"]})
+def renderer(files: dict[str, str]) -> Renderer:
+    return Renderer("site", files, pages.TEMPLATES_DIR, globals={"statuses": ["da-duyet"]})
 
 
 @pytest.mark.parametrize("case", sorted(ESCAPES))
@@ -176,7 +215,7 @@ def test_a_runaway_template_stops_within_its_budget(loops: str) -> None:
         r.render("search", "tim-kiem.md", records=list(range(1000)))
     took = time.monotonic() - started
     assert caught.value.key == "site.template-budget", caught.value.key
-    assert took < templating.PAGE_LIMIT_SECONDS + 2.0, took
+    assert took < PAGE_LIMIT_SECONDS + 2.0, took
     said = t(caught.value.key, **caught.value.params)
     assert f"{pages.TEMPLATES_DIR}/search.md.j2" in said and "giây" in said
 
@@ -206,11 +245,11 @@ def test_refused_override_files(tmp_path: Path) -> None:
     folder = tmp_path / pages.TEMPLATES_DIR
     folder.mkdir()
     (folder / ".gitkeep").write_text("", encoding="utf-8")  # ignored
-    assert templating.overrides(folder, "site", pages.TEMPLATES_DIR) == {}
+    assert overrides(folder, "site", pages.TEMPLATES_DIR) == {}
 
     def refused(key: str, *words: str) -> None:
         with pytest.raises(templating.TemplateError) as caught:
-            templating.overrides(folder, "site", pages.TEMPLATES_DIR)
+            overrides(folder, "site", pages.TEMPLATES_DIR)
         assert caught.value.key == f"site.template-{key}", caught.value.key
         said = t(caught.value.key, **caught.value.params)
         for word in words:
@@ -225,7 +264,7 @@ def test_refused_override_files(tmp_path: Path) -> None:
     refused("unknown", "site_templates/trang-chu.md.j2", "home.md.j2", "owner.md.j2")
     (folder / "trang-chu.md.j2").unlink()
 
-    (folder / "home.md.j2").write_bytes(b"x" * (templating.MAX_TEMPLATE_BYTES + 1))
+    (folder / "home.md.j2").write_bytes(b"x" * (MAX_TEMPLATE_BYTES + 1))
     refused("too-large", "site_templates/home.md.j2", "256 KB")
     (folder / "home.md.j2").write_bytes("Hòa Bình".encode("latin-1", "replace") + b"\xff")
     refused("encoding", "site_templates/home.md.j2", "UTF-8")

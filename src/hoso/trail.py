@@ -25,7 +25,7 @@ Event kinds, decided per commit:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -315,14 +315,20 @@ def _lock_count(reader: BlobReader, oid: str) -> int:
 
 
 def events(
-    root: Path, query: Query, *, revs: list[str] | None = None, listed: Future[Listing] | None = None
+    root: Path,
+    query: Query,
+    *,
+    revs: list[str] | None = None,
+    listed: Future[Listing] | None = None,
+    log_keys: Sequence[str] | None = None,
 ) -> list[Event]:
     """The events of HEAD's history (every branch with `all_refs`), oldest first, filtered.
 
     `revs` and `listed` (`gitlog.history_revs`, `gitlog.list_cached` started in a thread) let a
     caller have git list the commits while it imports; `--since` filters the events, not the
     history read: what an event means (a resubmission, an approver's signature new in the
-    approval) depends on what came before the window."""
+    approval) depends on what came before the window. `log_keys`: the server's keys that make its
+    push log evidence of who pushed (`trail_evidence.pushers`), as the caller dates submissions."""
     if revs is None:
         revs = history_revs(root, all_refs=query.all_refs)
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -371,7 +377,7 @@ def events(
         found = [e for e in found if _matches(e, query.person)]
     # stable: within a second, history's topological order (a signature before the merge)
     found.sort(key=lambda e: datetime.fromisoformat(e.date))
-    attach(root, found, history, config)
+    attach(root, found, history, config, log_keys=log_keys)
     names = dict(directory.names)
     if config is not None:
         names.update({p.id: p.name for p in config.people.people})

@@ -11,9 +11,9 @@ whoever made the commit: claims. Evidence is what nobody can type for someone el
   server's signature vouches for: hoso.server.pushlog.evidence).
 
 `attach(root, events, history)` fills each event's `proofs` and `claims`. Git processes: at most
-one `git log` of the push log (with the server's keys read from HEAD's trust/may-chu/, and its
-newest signature checked once: hoso.server.pushlog) and one `cat-file --batch` for the records
-to verify.
+one `git log` of the push log (with the server's keys the caller gives, else those of HEAD's
+trust/may-chu/, and its newest signature checked once: hoso.server.pushlog) and one `cat-file
+--batch` for the records to verify.
 """
 
 from __future__ import annotations
@@ -48,11 +48,19 @@ class Proof:
         return {"kind": self.kind, "person": self.person}
 
 
-def load_config_or_none(root: Path) -> Config | None:
+def load_config_or_none(root: Path, rev: str = "HEAD") -> Config | None:
+    """The configuration the trail is judged by (people.yml's ssh keys, trust/): the work
+    tree's, or in a repository without one (a server's, a portal's mirror, where HEAD is the
+    protected branch) that of the commit `rev`, read once: the files of a bare repository's
+    folder are nobody's configuration."""
     from hoso.config import load_config
+    from hoso.git.objects import CommitSnapshot, peel_commit
 
     try:
-        return load_config(root)
+        if (root / ".git").exists() or not ((root / "HEAD").is_file() and (root / "objects").is_dir()):
+            return load_config(root)
+        commit = peel_commit(root, rev)  # one commit for every file, whatever moves HEAD meanwhile
+        return load_config(root, CommitSnapshot(root, commit)) if commit else None
     except HosoError:
         return None  # the trail must still show on a broken configuration: claims only
 

@@ -44,9 +44,10 @@ from hoso.portal import exports, output, pages, tables
 from hoso.portal.config import PortalConfig
 from hoso.portal.index import BadIndex, Index, parse
 from hoso.portal.sources import (
+    DECLARED,
     ERROR,
-    OK,
     REPO,
+    SHOWN,
     SITE,
     STALE,
     UNVERIFIED,
@@ -88,7 +89,7 @@ class PortalResult:
 
     @property
     def failed(self) -> list[School]:
-        return [s for s in self.schools if s.state != OK]
+        return [s for s in self.schools if s.state not in SHOWN]
 
 
 def default_cache(out: Path) -> Path:
@@ -282,6 +283,8 @@ def _verify(store: Store, got: Got, school: School, audience: str) -> None:
     problems = list(got.problems)
     if school.has_data:
         problems += check(got, school.commit, store, school.slug)
+        if got.kind in (SITE, URL):
+            problems.append(Problem(DECLARED, "portal.declared", {"source": got.source.label}))
     school.state = worst(problems, school.has_data)
     school.problems = [(p.state, t(p.key, **p.params)) for p in problems]
     if school.state in (ERROR, UNVERIFIED):

@@ -8,6 +8,8 @@ problem names `schools.yml:<line>` and what to write. Nothing in it is code.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import re
 import urllib.parse
@@ -36,6 +38,8 @@ Audience = Literal["inspector", "public"]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
 Location = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+# an OpenSSH public-key line: an RSA key of 4096 bits with a comment fits
+KeyLine = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
 
 
 class PortalConfigError(HosoError):
@@ -56,6 +60,9 @@ class SchoolEntry(_Model):
     site_url: Location | None = None
     build: bool | None = None  # build a repository's site when it is missing or older than HEAD
     verify_sample: int | None = Field(default=None, ge=0, le=MAX_SAMPLE)
+    # the public key of the school's server that signs its push log, as the authority registered
+    # it: the school's repository, which its own clone can write, is not asked which key is its own
+    server_key: KeyLine | None = None
     # overrides of what the school's own catalog says
     name: Line | None = None
     code: Line | None = None
@@ -93,6 +100,7 @@ class Source:
     # record types never shown in a public portal: hoso's and schools.yml's `confidential_types`
     confidential: frozenset[str] = frozenset()
     site_url: str | None = None  # `site_url:`, checked and normalised like `url:`
+    server_key: str | None = None  # `server_key:` as "type base64" (None: the school's own keys)
 
     @property
     def label(self) -> str:
@@ -144,12 +152,29 @@ def load(file: Path, audience: str | None = None) -> PortalConfig:
             where = doc.line_of(("schools", i, "site_url"))
             problems.append(ConfigIssue(name, where, "portal.bad-url", {"value": entry.site_url[:80]}))
             continue
+        server_key = _check_key(entry.server_key) if entry.server_key is not None else None
+        if entry.server_key is not None and server_key is None:
+            where = doc.line_of(("schools", i, "server_key"))
+            problems.append(
+                ConfigIssue(name, where, "portal.bad-server-key", {"value": entry.server_key[:60]})
+            )
+            continue
         path = (base / entry.path).resolve() if entry.path is not None else None
         sample = entry.verify_sample if entry.verify_sample is not None else model.verify_sample
         build = entry.build if entry.build is not None else model.build
         sources.append(
             Source(
-                i + 1, line, entry, path, url, build, sample, model.resample_days, secret, site_url=site_url
+                i + 1,
+                line,
+                entry,
+                path,
+                url,
+                build,
+                sample,
+                model.resample_days,
+                secret,
+                site_url=site_url,
+                server_key=server_key,
             )
         )
     seen: dict[str, int] = {}
@@ -200,3 +225,27 @@ def _check_url(text: str) -> str | None:
         return None  # also refuses user:password@ (no "@" in the host pattern)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _check_key(text: str) -> str | None:
+    """`type base64` of one OpenSSH public-key line (`ssh-ed25519 AAAA… [comment]`) whose key is
+    whole: length-prefixed fields filling it exactly, the first naming the line's type. A truncated
+    or mistyped paste is refused here, not left to make every push-log entry of the school fail its
+    check in silence. None for anything else."""
+    from hoso.server.pushlog import public_keys
+
+    keys = public_keys(text) if "\n" not in text and "\r" not in text else []
+    if len(keys) != 1:
+        return None
+    kind, _, data = keys[0].partition(" ")
+    try:
+        blob = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    fields: list[bytes] = []
+    at = 0
+    while at + 4 <= len(blob):
+        size = int.from_bytes(blob[at : at + 4], "big")
+        fields.append(blob[at + 4 : at + 4 + size])
+        at += 4 + size
+    return keys[0] if at == len(blob) and len(fields) >= 2 and fields[0] == kind.encode() else None

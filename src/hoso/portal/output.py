@@ -30,6 +30,7 @@ PORTAL_CSS = """/* hoso portal: tables over many schools, verification states */
 .hoso-portal-state { display: inline-block; padding: .05em .5em; border-radius: .8em; font-size: .85em;
   font-weight: 700; color: #fff; white-space: nowrap; }
 .hoso-portal-ok { background: #2e7d32; }
+.hoso-portal-declared { background: #1565c0; }
 .hoso-portal-stale { background: #b26a00; }
 .hoso-portal-unverified, .hoso-portal-error { background: #c62828; }
 .hoso-portal-scope select { margin: 0 0 .8em .3em; font-size: .8rem; }

@@ -27,13 +27,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from hoso import templating
 from hoso.messages import t
 from hoso.portal import tables
+from hoso.portal.sources import SHOWN
 from hoso.portal.store import Store
 from hoso.portal.tables import Row, School
 from hoso.records import make_slug
-from hoso.templating import RAW_MARK, TemplateError, yaml_str
+from hoso.templating import TemplateError, builtin_folder
+from hoso.templating.overrides import overrides
+from hoso.templating.render import RAW_MARK, yaml_str
+from hoso.templating.render import Renderer as TemplateRenderer
 
 __all__ = ["RAW_MARK", "STATUSES", "Portal", "Renderer", "TemplateError"]
 
@@ -42,7 +45,7 @@ _CODE = ("pages.py", "tables.py", "output.py")  # the code that fills the templa
 
 
 def builtin_templates() -> Path:
-    return templating.builtin_folder("portal")
+    return builtin_folder("portal")
 
 
 @dataclass
@@ -61,14 +64,14 @@ def commune_slug(commune: str) -> str:
     return make_slug(commune) or "khong-ro"
 
 
-class Renderer(templating.Renderer):
+class Renderer(TemplateRenderer):
     """The portal's templates, those of schools.yml's `templates:` folder (`override`) first."""
 
     def __init__(self, override: Path | None) -> None:
         shown = str(override) if override is not None else ""
         super().__init__(
             "portal",
-            templating.overrides(override, "portal", shown),
+            overrides(override, "portal", shown),
             shown,
             globals={"level_name": level_name, "state_label": state_label, "statuses": STATUSES},
             filters={"percent": tables.percent},
@@ -95,7 +98,7 @@ def overview_pages(r: Renderer, store: Store, p: Portal) -> Iterator[tuple[str, 
     """Pages over all schools: they change whenever any school does."""
     rows_by_year = {y: tables.school_rows(store, p.schools, y) for y in p.years}
     latest = p.years[0] if p.years else None
-    attention = [s for s in p.schools if s.state != "ok"]
+    attention = [s for s in p.schools if s.state not in SHOWN]
     yield (
         "index.md",
         r.render(

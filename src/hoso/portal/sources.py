@@ -55,7 +55,11 @@ from hoso.site.publish import BUILD_INFO, remove
 INDEX = "index.json"
 REPO, SITE, URL = "repo", "site", "url"
 OK, STALE, UNVERIFIED, ERROR = "ok", "stale", "unverified", "error"
-STATES = (OK, STALE, UNVERIFIED, ERROR)  # from best to worst
+# the files match, but the records and their statuses are what the school's own build says: only a
+# repository, built by the portal, gives numbers the portal computed itself
+DECLARED = "declared"
+STATES = (OK, DECLARED, STALE, UNVERIFIED, ERROR)  # from best to worst
+SHOWN = (OK, DECLARED)  # states whose numbers are shown without a warning
 FETCHERS = 8  # published sites fetched at once
 MIRRORS = "mirrors"  # the cache's folder of repositories' mirrors
 DEFAULT_BRANCH = "main"  # the catalog's default protected_branch
@@ -224,8 +228,12 @@ def _shows(site: Path, commit: str, audience: str, today: date | None = None) ->
     )
 
 
-def cache_site(cache: Path, repo: Path, audience: str) -> Path:
-    key = hashlib.sha256(str(repo).encode()).hexdigest()[:16]
+def cache_site(cache: Path, repo: Path, audience: str, log_keys: Sequence[str] | None = None) -> Path:
+    """The portal's build of `repo` for `audience`, its push log judged by `log_keys` (schools.yml's
+    `server_key:`; None: the school's own): a site built under other keys dates submissions
+    otherwise, so a changed key is another site, built anew."""
+    ident = str(repo) if log_keys is None else "\n".join([str(repo), *sorted(log_keys)])
+    key = hashlib.sha256(ident.encode()).hexdigest()[:16]
     return cache / "sites" / f"{repo.name[:40]}-{key}-{audience}"
 
 
@@ -364,14 +372,16 @@ def _from_repo(got: Got, root: Path, audience: str, cache: Path) -> Got:
         return got.fail("portal.no-protected-branch", path=str(root), branch=got.branch)
     got.head = tip
     today = timeliness.today_in_vietnam()
-    site = cache_site(cache, root, audience)  # only a site this portal built: never the work tree's
+    # the server's key as the authority registered it; None: the school's own trust/may-chu/
+    keys = [got.source.server_key] if got.source.server_key else None
+    site = cache_site(cache, root, audience, keys)  # only a site this portal built: never the work tree's
     failed = ""
     current = _shows(site, tip, audience, today) and without_hand_written(site)
     if not current and got.source.build and not fetch_failed:
         try:
             # hoso's generated pages only: a school's hand-written page may hold scripts, and the
             # portal serves this site in its own origin, beside every other school's
-            build(mirror, audience, site, rev=tip, today=today, hand_written=False)
+            build(mirror, audience, site, rev=tip, today=today, hand_written=False, log_keys=keys)
             got.built = True
         except HosoError as exc:  # shown on the portal; an older site, if any, is still used
             failed = exc.render()
@@ -400,6 +410,8 @@ def _from_repo(got: Got, root: Path, audience: str, cache: Path) -> Got:
             listed = ", ".join(differs[:3]) + (f" (+{len(differs) - 3})" if len(differs) > 3 else "")
             params = {"path": str(own), "count": len(differs), "paths": listed}
             got.problems.append(Problem(UNVERIFIED, "portal.own-site-differs", params))
+    if keys is None:  # a note after the problems, not a state: the school's governance approved its key
+        got.problems.append(Problem(OK, "portal.school-server-key"))
     return got
 
 

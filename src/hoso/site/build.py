@@ -11,9 +11,11 @@ Safe and repeatable:
 
 Nothing of the school's repository runs here (docs/site.md, "What a school can change"): MkDocs
 gets hoso's own configuration (`ENGINE`), plus the presentation keys `presentation.read` accepted
-from the school's mkdocs.yml; site_src/ is checked for symlinks (`sources.scan`) and copied. In
-a repository without a work tree (the portal's mirror) both come from the commit built, never
-from a folder that may hold something else.
+from the school's mkdocs.yml; site_src/ is checked for symlinks (`sources.scan`) and copied. The
+school's page templates (site_templates/) are read and compiled before the model is collected:
+a bad one fails the build in a second, not after minutes. In a repository without a work tree
+(the portal's mirror) all three come from the commit built, never from a folder that may hold
+something else.
 One build at a time per work tree (`lock.build_lock`), and every build generates its pages into a
 folder of its own, so two builds (inspector and public) never see each other's pages. A folder
 holding a build of the other audience is not replaced unless the caller says so
@@ -23,7 +25,8 @@ files, so each of build-info.json and index.json is a claim (`check_audience`): 
 other audience refuses, and the inspectors' edition goes only where both say it was.
 
 `hand_written=False` (the portal's copy of a school's site, served in an origin shared with other
-schools) publishes hoso's generated pages only: no page, file or markup of the school's.
+schools) publishes hoso's generated pages only, from the built-in templates: no page, file,
+template or markup of the school's.
 
 The MkDocs engine is driven here and only here; `model`, `pages`, `search` and `index_json` know
 nothing of it, so the site can move to another generator.
@@ -122,6 +125,7 @@ def build(
     look = presentation.read(root, src)
     if not hand_written:
         src, look = generated_only(src, look)
+    templates = pages.renderer(root if hand_written else None, rev)  # refused here, before `collect`
     target = (out or default_out(root, audience)).resolve()
     top, site_src = root.resolve(), (root / SITE_SRC).resolve()
     if target in (top, site_src) or target in top.parents or site_src in target.parents:
@@ -134,7 +138,7 @@ def build(
         if not replace_other_audience:
             check_audience(target, audience)
         site = collect(root, audience, rev, today=today, log_keys=log_keys)
-        generated = pages.render(site)
+        generated = pages.render(site, templates)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         remove(tmp)
         work = Path(tempfile.mkdtemp(prefix="hoso-site-"))

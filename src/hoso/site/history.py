@@ -10,6 +10,7 @@ name is free text too).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,10 +55,13 @@ def confidential_path(path: str, config: Config) -> bool:
     return loc.type_id in confidential
 
 
-def attach_history(root: Path, shown: list[Record], config: Config, withhold: bool) -> None:
-    """Fill `record.history` of every record; `withhold`: the public edition's rule above."""
+def attach_history(
+    root: Path, shown: list[Record], config: Config, withhold: bool, *, log_keys: Sequence[str] | None = None
+) -> None:
+    """Fill `record.history` of every record; `withhold`: the public edition's rule above;
+    `log_keys`: the push log's keys, those the site's timeliness uses (`trail.events`)."""
     by_path = {r.path: r for r in shown}
-    events = trail.events(root, trail.Query(all_refs=True))
+    events = trail.events(root, trail.Query(all_refs=True), log_keys=log_keys)
     secret_commits: set[str] = set()
     if withhold:
         secret_commits = {e.commit for e in events if any(confidential_path(p, config) for p in e.paths)}

@@ -36,6 +36,7 @@ from hoso.records import RECORDS_DIR, PathProblem, RecordPath, parse_path
 from hoso.retention import is_event, keep_until
 from hoso.rules.base import Context, Subject
 from hoso.rules.signatures import history_arrival, prefetch, signer_label, verdict_for
+from hoso.server import pushlog
 from hoso.site.history import HistoryItem, attach_history
 from hoso.status import CHO_DUYET, DA_DUYET, GROUP_HEAD_STAND_INS, KHONG_HOP_LE, compute
 from hoso.timeliness import Row, Timeliness
@@ -239,7 +240,9 @@ def collect(
     finally:
         source.close()
         cache.close()
-    attach_history(root, records, config, withhold=audience == PUBLIC)
+    # one set of keys for who pushed (the history) and when (timeliness): those of `commit`
+    keys = pushlog.trusted_keys(root, commit) if log_keys is None else list(log_keys)
+    attach_history(root, records, config, withhold=audience == PUBLIC, log_keys=keys)
     timely = timeliness.compute(
         root,
         commit,
@@ -247,7 +250,7 @@ def collect(
         today=today or timeliness.today_in_vietnam(),
         titles={r.path: r.title for r in records},
         statuses={r.path: r.status for r in records},
-        log_keys=log_keys,
+        log_keys=keys,
     )
     for r in records:
         r.timeliness = timely.by_path.get(r.path)

@@ -9,8 +9,8 @@ The pages are written by the templates of `src/hoso/data/templates/site/` (with 
 `shared/` the portal uses too), rendered in the sandbox of `hoso.templating` from what `views`
 and `entries` prepare: text and numbers, never the model itself. A file of the same name in the
 repository's `site_templates/` folder replaces a built-in template (docs/site.md, "Page
-templates a school can override"); that folder is read from the work tree as site_src/ is, and
-is never published (a repository without a work tree gets the built-in templates: `renderer`).
+templates a school can override"); that folder is read where site_src/ is (the work tree, or
+the commit built in a repository without one: `renderer`), and is never published.
 Text that comes from the repository (titles, names, reasons) is HTML-escaped and, in Markdown
 context, stripped of Markdown syntax, so a record cannot inject markup into the site.
 """
@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from hoso import templating
 from hoso.messages import t
 from hoso.site import sources
 from hoso.site.model import STATUSES, Site
 from hoso.site.search_page import search_texts
 from hoso.site.views import ATTENTION_LIMIT, Views
-from hoso.templating import esc, md
+from hoso.templating.overrides import overrides
+from hoso.templating.render import Renderer as TemplateRenderer
+from hoso.templating.render import esc, md
 
 __all__ = ["ATTENTION_LIMIT", "CSS", "GENERATED", "IFRAME_WORKER", "esc", "md", "nav", "render"]
 
@@ -49,17 +50,18 @@ def vendored(name: str) -> str:
 CSS = asset("hoso.css")  # status badges, signature tables, the history timeline, the PDF preview
 
 
-def renderer(root: Path | None) -> templating.Renderer:
+def renderer(root: Path | None, rev: str = "HEAD") -> TemplateRenderer:
     """The site's templates, those of `root/site_templates/` first (refused with a one-line
-    reason: a symlink, an unknown name, a file too large…); None: the built-in ones only.
-
-    A repository without a work tree (the portal's mirror of a school, built for the portal's
-    shared origin with none of the school's markup: `build(hand_written=False)`) gets the
-    built-in ones: a template writes any HTML it holds, as a hand-written page does."""
+    reason: a symlink, an unknown name, a file too large…); None: the built-in ones only (the
+    portal's copy of a school's site, `build(hand_written=False)`: a template writes any HTML it
+    holds, as a hand-written page does). Read from the work tree, as site_src/ is; in a
+    repository without one (the portal's mirror of a school), from commit `rev`'s tree."""
     replaced: dict[str, str] = {}
-    if root is not None and not sources.is_bare(root):
-        replaced = templating.overrides(root / TEMPLATES_DIR, "site", TEMPLATES_DIR)
-    return templating.Renderer(
+    if root is not None and sources.is_bare(root):
+        replaced = sources.committed_templates(root, rev, TEMPLATES_DIR)
+    elif root is not None:
+        replaced = overrides(root / TEMPLATES_DIR, "site", TEMPLATES_DIR)
+    return TemplateRenderer(
         "site",
         replaced,
         TEMPLATES_DIR,
@@ -68,11 +70,11 @@ def renderer(root: Path | None) -> templating.Renderer:
     )
 
 
-def render(site: Site, templates: templating.Renderer | None = None) -> dict[str, str]:
+def render(site: Site, templates: TemplateRenderer | None = None) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
     from hoso.site.search import ranking_json
 
-    r = templates or renderer(site.root)
+    r = templates or renderer(site.root, site.commit)
     v = Views(site)
     pages: dict[str, str] = {
         "_hoso/hoso.css": CSS,

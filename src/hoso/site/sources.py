@@ -12,7 +12,9 @@ listed from its tree and written into the build's folder from their blobs, never
 folder on disk. A symlink (mode 120000) or a submodule there is refused as the scan of a work
 tree refuses a symlink or a special file; so is a name no folder could hold ("..", "", a
 backslash), a file over MAX_FILE_BYTES, more than MAX_FILES entries or MAX_TOTAL_BYTES in all (a
-"tree bomb" is stopped while it is listed, never unrolled).
+"tree bomb" is stopped while it is listed, never unrolled). The page templates a school
+overrides (site_templates/, never published) are read from the commit the same way
+(`committed_templates`), with the refusals of `hoso.templating.overrides`.
 
 Generated names (`pages.GENERATED`: index.md, ho-so/, …) and dot files in site_src/ are not
 published: the generator owns those names, and older versions of hoso wrote them there.
@@ -24,12 +26,15 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoso.errors import ExitCode, GitError, HosoError
 from hoso.git.objects import BlobReader, Entry
 from hoso.git.process import git_env
+from hoso.templating import TemplateError, builtin_names, error_key
+from hoso.templating.overrides import accepted, check_size, decoded
 
 SITE_SRC = "site_src"
 MKDOCS_FILE = "mkdocs.yml"  # the school's presentation keys (presentation.py)
@@ -40,6 +45,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_FILES = 5000
 _REGULAR = ("100644", "100755")
+_TREE = "040000"
 
 
 class SiteSourceError(HosoError):
@@ -148,11 +154,52 @@ def scan_commit(root: Path, rev: str, generated: tuple[str, ...]) -> Sources:
     return Sources(root / SITE_SRC, files, repo=root, blobs=found, config=config)
 
 
+def committed_templates(root: Path, rev: str, folder: str) -> dict[str, str]:
+    """The site's page templates in `folder` (site_templates/) of commit `rev`, by name: listed
+    from its tree and read from their blobs, never through a folder on disk, with the refusals
+    of a work tree's folder (`hoso.templating.overrides`): a symlink (mode 120000) is refused as
+    a symlink, a submodule or a subfolder as a special file, dot files are ignored."""
+
+    def too_many() -> HosoError:  # a folder of thousands of entries holds no template of ours
+        return TemplateError(error_key("site", "special"), path=folder)
+
+    top = _ls_tree(root, ["--full-tree", rev, "--", folder], lambda name: name == folder, too_many)
+    if not top:
+        return {}
+    if top[0].mode != _TREE:
+        raise TemplateError(error_key("site", "symlink" if top[0].is_symlink else "special"), path=folder)
+    allowed = builtin_names("site")
+    found: dict[str, str] = {}
+    reader = BlobReader(root)
+    try:
+        # the folder's own tree, one level: no recursion a tree bomb could unroll
+        for entry in sorted(_ls_tree(root, [top[0].oid], lambda _: True, too_many), key=lambda e: e.path):
+            name, path = entry.path, f"{folder}/{entry.path}"
+            if accepted("site", path, name, allowed, link=entry.is_symlink, regular=entry.mode in _REGULAR):
+                check_size(entry.size, path, "site")  # before the blob is read
+                found[name] = decoded(reader.read(entry), path, "site")
+    finally:
+        reader.close()
+    return found
+
+
 def _listing(root: Path, rev: str) -> list[Entry]:
-    """Entries of site_src/ and mkdocs.yml in `rev`'s tree (`git ls-tree -r -l`), read as git
-    writes them and stopped after MAX_FILES: a tree naming one subtree many times over would
-    unroll into millions of paths."""
-    args = ["git", "ls-tree", "-r", "-z", "-l", "--full-tree", rev, "--", SITE_SRC, MKDOCS_FILE]
+    """Entries of site_src/ and mkdocs.yml in `rev`'s tree (`git ls-tree -r -l`), stopped after
+    MAX_FILES: a tree naming one subtree many times over would unroll into millions of paths."""
+    args = ["-r", "--full-tree", rev, "--", SITE_SRC, MKDOCS_FILE]
+
+    def wanted(name: str) -> bool:
+        return name in (MKDOCS_FILE, SITE_SRC) or name.startswith(SITE_SRC + "/")
+
+    return _ls_tree(root, args, wanted, _too_many)
+
+
+def _ls_tree(
+    root: Path, args: list[str], wanted: Callable[[str], bool], too_many: Callable[[], HosoError]
+) -> list[Entry]:
+    """The `wanted` entries `git ls-tree -z -l <args>` lists, read as git writes them; `too_many`
+    is raised once it has listed more than MAX_FILES (kept or not: the listing is the cost)."""
+    args = ["git", "ls-tree", "-z", "-l", *args]
     try:
         proc = subprocess.Popen(args, cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError as exc:
@@ -165,13 +212,13 @@ def _listing(root: Path, rev: str) -> list[Entry]:
         while chunk := proc.stdout.read(1 << 16):
             *records, rest = (rest + chunk).split(b"\0")
             for rec in records:
-                seen += 1  # every entry listed counts, kept or not: the listing is the cost
+                seen += 1
                 if seen > MAX_FILES:
-                    raise _too_many()
+                    raise too_many()
                 meta, _, path = rec.partition(b"\t")
                 mode, _type, oid, size = meta.decode("ascii", "replace").split()
                 name = path.decode("utf-8", "surrogateescape")
-                if name in (MKDOCS_FILE, SITE_SRC) or name.startswith(SITE_SRC + "/"):
+                if wanted(name):
                     out.append(Entry(name, mode, oid, 0 if size == "-" else int(size)))
         detail = proc.stderr.read(4096).decode("utf-8", "replace").strip()
         proc.wait()
