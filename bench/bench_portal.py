@@ -6,6 +6,14 @@ What is real and what is synthetic (also written into bench/out/portal-results-<
 
 - real: `hoso portal build` itself (a fresh Python process, the command's own code), the portal it
   writes, the browser (Playwright driving Debian's Chromium) and the Pagefind engine and indexes;
+- how the schools are listed: as a province runs them, published sites (`url:` sources). The
+  province folder is served over HTTP on 127.0.0.1 for the whole run (one threaded server,
+  hoso.commands.site's, in a thread of this script; NO_PROXY set for it), every school listed as
+  `url: http://127.0.0.1:PORT/schools/sNNNN/` with `verify_sample: 5` (VERIFY_SAMPLE, not the
+  default 20): the portal fetches each index.json (8 at a time), draws and downloads 5 PDFs of
+  each school whose index.json changed, and its search page merges the schools' Pagefind indexes
+  from their addresses. The portal it builds is served by the same server (one origin, no CORS
+  needed). A local network, not a province's: the figures leave out its latency and bandwidth;
 - the template: one small real school site — bench/gen_repo.py's repository of
   TEMPLATE_RECORDS unsigned records, built by the real `hoso site build` (its pages, assets,
   record types and index.json, schema_version 2);
@@ -14,10 +22,11 @@ What is real and what is synthetic (also written into bench/out/portal-results-<
   size) lists N records cycled from the template's (their type, owner and year) with their own
   paths, titles, statuses (80 % đã duyệt, 15 % chờ duyệt, 5 % không hợp lệ), signers,
   timeliness, missing slots and locks; each record's PDF is a small one-page PDF (~600 bytes,
-  its own text, so its own blob id: the portal's verification hashes every one). Real records
-  weigh about 90 KB each: hashing is the part of a cold build these small files understate
-  (the results give the measured hashing throughput, `hash_mb_s`, to scale it). The template's pages
-  and assets are hard-linked into every school (the file count of a real small site);
+  its own text, so its own blob id: the portal downloads and hashes the ones it samples). Real
+  records weigh about 90 KB each: downloading and hashing the sample is the part of a cold build
+  these small files understate (the results give the measured hashing throughput, `hash_mb_s`).
+  The template's pages and assets are hard-linked into every school (the file count of a real
+  small site);
 - each school's Pagefind index: the pagefind binary (hoso.site.search.write_index, as
   `hoso site build` writes it) over N small HTML pages of a school's records. About 0.5 s per
   thousand documents on this machine (measured each run, in the results): the schools of the
@@ -26,14 +35,18 @@ What is real and what is synthetic (also written into bench/out/portal-results-<
   never reads them; only their file count matters to it).
 
 Measured, round by round (median and min of --repeat):
-- cold build (no portal, no cache: every index.json parsed, every PDF hashed, every page
-  rendered), against `cp -al` of the schools' folders (the floor of putting them in one site);
-- rebuild after one school's index.json changes (a new record and its PDF), against a cold
-  portal of that school alone;
+- cold build (no portal, no cache: every index.json fetched and parsed, `verify_sample` PDFs of
+  every school downloaded and hashed, every page rendered), against fetching every index.json
+  alone, 8 at a time, with the portal's own reader (hoso.portal.fetch.stream) in a fresh
+  interpreter, bodies discarded (the floor of reading a province's published sites);
+- rebuild after one school's index.json changes (a new record and its PDF): every index.json
+  fetched again (only the changed one is parsed and sampled), against a cold portal of that
+  school alone (its url: entry);
 - peak RSS of the build (the process's own VmHWM, and the tree sampled from /proc), against
   `json.loads` of the largest index.json alone;
 - the bytes a browser receives for one query on the portal's search page, in its widest scope (at most
-  40 schools and 100,000 records merged), against the same query on one school's own search page.
+  40 schools and 100,000 records merged, each index from its school's address), against the same
+  query on one school of that scope's own search page (its served site).
 """
 
 from __future__ import annotations
@@ -61,7 +74,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 import gen_repo
 from bench_site import CHROMIUM, CHROMIUM_ARGS, TreeMemory, _received, _settle
-from measure import Figure, machine, rounds, say, wall
+from measure import Figure, machine, rounds, say
 
 from hoso.git.objects import blob_id
 from hoso.portal.build import default_cache
@@ -88,6 +101,22 @@ from hoso.cli import main
 rc = main(["portal", "build", "--schools", sys.argv[1], "--out", sys.argv[2]])
 print(json.dumps({{"rc": rc, "self_kib": {_HWM}}}))
 """
+# The floor of a cold build over url: sources: every index.json fetched, 8 at a time (as the
+# portal does), by the portal's own bounded reader, and discarded.
+FETCH_PROBE = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from hoso.portal.fetch import stream
+from hoso.portal.index import MAX_INDEX_BYTES
+
+def get(url):
+    return sum(len(chunk) for chunk in stream(url, MAX_INDEX_BYTES))
+
+urls = sys.stdin.read().split()
+with ThreadPoolExecutor(8) as pool:
+    print(sum(pool.map(get, urls)))
+"""
+VERIFY_SAMPLE = 5  # PDFs drawn per published site whose index.json changed (schools.yml's default: 20)
 LOADS_PROBE = f"""
 import json, sys
 with open(sys.argv[1], "rb") as f:
@@ -342,9 +371,9 @@ def _write_one(args: tuple[str, int, int, int]) -> int:
 
 
 def widest_level_scope(schools: int, records: int) -> list[int]:
-    """The schools of the portal's widest search scope, as hoso.portal.build makes its scopes
+    """The schools of the portal's widest search scope, as hoso.portal.search makes its scopes
     (a level's schools in schools.yml order, in parts: `merge_parts`): the first largest part."""
-    from hoso.portal.build import merge_parts
+    from hoso.portal.search import merge_parts
     from hoso.portal.tables import School
 
     by_level: dict[str, list[School]] = {}
@@ -441,9 +470,6 @@ def province(size: Size) -> tuple[Path, dict[str, Any]]:
             pool.imap_unordered(_own_index, [(str(home), k, size.schools, size.records) for k in own])
         )
     say(f"[portal {size.label}] {len(own)} schools' own Pagefind indexes: {time.perf_counter() - o0:.0f} s")
-    lines = ["version: 1", "title: Sở GDĐT tỉnh Mẫu — đo hiệu năng", "schools:"]
-    lines += [f"  - path: schools/s{k:04d}" for k in range(size.schools)]
-    (home / "schools.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     info = {
         "schools": size.schools,
         "records_per_school": size.records,
@@ -464,6 +490,30 @@ def province(size: Size) -> tuple[Path, dict[str, Any]]:
     }
     manifest.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return home, info
+
+
+def write_schools_yml(path: Path, root: str, schools: Sequence[int]) -> list[str]:
+    """schools.yml listing `schools` as published sites under `root` (the served province); their
+    index.json addresses."""
+    lines = [
+        "version: 1",
+        "title: Sở GDĐT tỉnh Mẫu — đo hiệu năng",
+        f"verify_sample: {VERIFY_SAMPLE}",
+        "schools:",
+    ]
+    urls = [f"{root}schools/s{k:04d}/" for k in schools]
+    lines += [f"  - url: {url}" for url in urls]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [url + "index.json" for url in urls]
+
+
+def fetch_all(urls: Sequence[str]) -> float:
+    """Seconds of a fresh interpreter fetching every index.json, 8 at a time (FETCH_PROBE)."""
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", FETCH_PROBE], input="\n".join(urls), capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - t0
 
 
 def _validate(index: dict[str, Any]) -> str:
@@ -543,15 +593,19 @@ def hash_throughput(paths: Sequence[Path]) -> float:
 
 
 def _serve(folder: Path) -> tuple[Any, str]:
+    """`folder` over HTTP on 127.0.0.1 (hoso site serve's threaded server and handler), in a thread."""
     from hoso.commands.site import _Handler, _Server
 
-    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    class Server(_Server):
+        request_queue_size = 128  # the portal's 8 fetches and samples, the browser's requests
+
+    server = Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def widest_scope(portal: Path) -> tuple[str, int]:
-    """The scope of the portal's search page merging the most schools: (id, count)."""
+def widest_scope(portal: Path) -> tuple[str, list[str]]:
+    """The scope of the portal's search page merging the most schools: (id, its bundles)."""
     page = (portal / "tim-kiem.html").read_text(encoding="utf-8")
     found = re.search(r'data-scopes="([^"]*)"', page)
     assert found, "no data-scopes on tim-kiem.html"
@@ -559,7 +613,7 @@ def widest_scope(portal: Path) -> tuple[str, int]:
 
     scopes = json.loads(html.unescape(found.group(1)))["scopes"]
     best = max(scopes, key=lambda s: len(s["bundles"]))
-    return best["id"], len(best["bundles"])
+    return best["id"], best["bundles"]
 
 
 def query_bytes(browser: Any, url: str, input_sel: str, result_sel: str) -> dict[str, Any]:
@@ -600,31 +654,29 @@ def query_bytes(browser: Any, url: str, input_sel: str, result_sel: str) -> dict
         context.close()
 
 
-def search(portal: Path, repeat: int) -> dict[str, Any]:
+def search(portal: Path, root: str, repeat: int) -> dict[str, Any]:
+    """The portal (served under `root`, as the schools are: one origin) and one school's own
+    search page, in the browser."""
     from playwright.sync_api import sync_playwright
 
-    scope, merged = widest_scope(portal)
-    school = next(p for p in sorted((portal / "site").iterdir()) if (p / "tim-kiem.html").is_file())
-    server, root = _serve(portal)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                portal_url = f"{root}tim-kiem.html?pham-vi={scope}"
-                school_url = f"{root}site/{school.name}/tim-kiem.html"
-                school_input = ".pagefind-ui__search-input, #hoso-search input[type=search]"
-                school_result = ".pagefind-ui__result-link"
-                query_bytes(browser, portal_url, SEARCH_INPUT, RESULT_LINK)  # warm the server's files
-                runs = {"portal": [], "school": []}  # type: dict[str, list[dict[str, Any]]]
-                for _ in range(repeat):
-                    runs["portal"].append(query_bytes(browser, portal_url, SEARCH_INPUT, RESULT_LINK))
-                    runs["school"].append(query_bytes(browser, school_url, school_input, school_result))
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    return {"scope": scope, "schools_merged": merged, "school": school.name, "runs": runs}
+    scope, bundles = widest_scope(portal)
+    assert bundles and all(b.startswith(root) for b in bundles), f"bundles not from {root}: {bundles[:3]}"
+    school = bundles[0].removesuffix("pagefind/")  # a school of the scope: its own index
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            portal_url = f"{root}{portal.name}/tim-kiem.html?pham-vi={scope}"
+            school_url = f"{school}tim-kiem.html"
+            school_input = ".pagefind-ui__search-input, #hoso-search input[type=search]"
+            school_result = ".pagefind-ui__result-link"
+            query_bytes(browser, portal_url, SEARCH_INPUT, RESULT_LINK)  # warm the server's files
+            runs = {"portal": [], "school": []}  # type: dict[str, list[dict[str, Any]]]
+            for _ in range(repeat):
+                runs["portal"].append(query_bytes(browser, portal_url, SEARCH_INPUT, RESULT_LINK))
+                runs["school"].append(query_bytes(browser, school_url, school_input, school_result))
+        finally:
+            browser.close()
+    return {"scope": scope, "schools_merged": len(bundles), "school": school, "runs": runs}
 
 
 # ---- the benchmark ------------------------------------------------------------------------------
@@ -678,17 +730,32 @@ def change_school(home: Path, size: Size, k: int, version: int) -> None:
     write_school(home, k, size, version)
 
 
-def run(
-    size: Size, repeat: int, cold_repeat: int, work: Path, browser: bool = True
-) -> tuple[list[Row], dict[str, Any]]:
+def run(size: Size, repeat: int, cold_repeat: int, browser: bool = True) -> tuple[list[Row], dict[str, Any]]:
+    """The province's rounds, its folder served over HTTP (the schools and the portal) meanwhile."""
     home, made = province(size)
+    server, root = _serve(home)
+    try:
+        return _run(size, repeat, cold_repeat, home, made, root, browser)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run(
+    size: Size, repeat: int, cold_repeat: int, home: Path, made: dict[str, Any], root: str, browser: bool
+) -> tuple[list[Row], dict[str, Any]]:
     schools_yml = home / "schools.yml"
+    urls = write_schools_yml(schools_yml, root, range(size.schools))
     out = home / "portal"
-    details: dict[str, Any] = {"size": size.label, "province": made, "loadavg_start": os.getloadavg()[0]}
+    details: dict[str, Any] = {
+        "size": size.label,
+        "province": made,
+        "sources": f"url: {root}schools/sNNNN/, verify_sample: {VERIFY_SAMPLE}",
+        "loadavg_start": os.getloadavg()[0],
+    }
     builds: dict[str, list[dict[str, Any]]] = {"cold": [], "rebuild": [], "one_school": []}
     forget(out)
-    say(f"[portal {size.label}] cold build / cp -al of the schools, {cold_repeat} rounds")
-    copy = work / "copy"
+    say(f"[portal {size.label}] cold build / every index.json fetched alone, {cold_repeat} rounds")
 
     def cold() -> float:
         forget(out)
@@ -697,12 +764,7 @@ def run(
         say(f"[portal {size.label}] cold {found['s']:.1f} s, {found['rss_mib']:.0f} MiB: {found['said']}")
         return float(found["s"])
 
-    def cp_al() -> float:
-        rm(copy)
-        return wall(["cp", "-al", str(home / "schools"), str(copy)], work)
-
-    runs = rounds({"cold": cold, "copy": cp_al}, cold_repeat)
-    rm(copy)
+    runs = rounds({"cold": cold, "fetch": lambda: fetch_all(urls)}, cold_repeat)
     rows = [
         Row(
             Figure(
@@ -710,8 +772,8 @@ def run(
                 "`portal build`, cold (no portal, no cache)",
                 size.total,
                 runs["cold"],
-                "`cp -al` of the schools' folders",
-                runs["copy"],
+                "every index.json fetched alone, 8 at a time",
+                runs["fetch"],
                 goal="< 10 min for 1M records",
                 max_s=600.0 if size.total >= 1_000_000 else None,
             ),
@@ -728,7 +790,7 @@ def run(
     # the rebuild: school j gains a record; against a cold portal of school j alone
     j = size.schools // 2
     one_yml = home / "schools-one.yml"
-    one_yml.write_text(f"version: 1\nschools:\n  - path: schools/s{j:04d}\n", encoding="utf-8")
+    write_schools_yml(one_yml, root, [j])
     one_out = home / "portal-one"
     versions = iter(range(1, 1000))
     say(f"[portal {size.label}] rebuild after school {j} changed / that school alone, {repeat} rounds")
@@ -786,7 +848,7 @@ def run(
     details["builds"] = builds
     if browser:
         try:
-            found = search(out, max(3, repeat))
+            found = search(out, root, max(3, repeat))
             details["search"] = found
             rows.append(
                 Row(
@@ -869,25 +931,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drop", action="store_true", help="delete each generated province after its run")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
+    # the schools are served on 127.0.0.1: never through a proxy (this process, the builds, Chromium)
+    for name in ("NO_PROXY", "no_proxy"):
+        os.environ[name] = ",".join(filter(None, [os.environ.get(name), "127.0.0.1", "localhost"]))
     rows: list[Row] = []
     if not args.readme_only:
         sample = sorted((template_site() / "tep").rglob("*.pdf"))
         hashing = round(hash_throughput(sample), 1)
-        with tempfile.TemporaryDirectory(prefix="hoso-bench-portal-") as tmp:
-            for text in args.sizes:
-                size = Size.parse(text)
-                started = time.perf_counter()
-                info = {**machine(), "size": size.label, "hash_mb_s": hashing}
-                cold = args.cold_repeat if size.total <= 200_000 else args.big_cold_repeat
-                found, detail = run(size, args.repeat, cold, Path(tmp), browser=not args.no_browser)
-                rows += found
-                info.update(load_end=os.getloadavg()[0], minutes=(time.perf_counter() - started) / 60)
-                data = {**info, "details": detail, "figures": [r.as_json() for r in found]}
-                text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-                results_file(size).write_text(text, encoding="utf-8")
-                write_readme()
-                if args.drop:
-                    rm(province(size)[0])
+        for text in args.sizes:
+            size = Size.parse(text)
+            started = time.perf_counter()
+            info = {**machine(), "size": size.label, "hash_mb_s": hashing}
+            cold = args.cold_repeat if size.total <= 200_000 else args.big_cold_repeat
+            found, detail = run(size, args.repeat, cold, browser=not args.no_browser)
+            rows += found
+            info.update(load_end=os.getloadavg()[0], minutes=(time.perf_counter() - started) / 60)
+            data = {**info, "details": detail, "figures": [r.as_json() for r in found]}
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+            results_file(size).write_text(text, encoding="utf-8")
+            write_readme()
+            if args.drop:
+                rm(province(size)[0])
         print(table(rows))
     write_readme()
     return 0

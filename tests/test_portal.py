@@ -620,7 +620,7 @@ def test_an_unchanged_published_site_is_not_sampled_again_within_resample_days(
 def test_a_search_scope_merges_at_most_40_schools_and_100000_records() -> None:
     """A query's transfer grows with the records of the schools it merges: big schools are
     merged fewer at a time, a school larger than the cap is searched alone."""
-    from hoso.portal.build import MERGE_LIMIT, MERGE_RECORDS, merge_parts
+    from hoso.portal.search import MERGE_LIMIT, MERGE_RECORDS, merge_parts
     from hoso.portal.tables import School
 
     def schools(*sizes: int) -> list[School]:
