@@ -1,8 +1,8 @@
 """Running git: `run_git`, the environment every git process gets, and where the repository is.
 
 A git process started here (and by any caller that runs git itself) gets `git_env()`: the
-variables that would tie git to another repository are dropped, replace refs are ignored
-(objects are judged as stored) and git speaks the C locale, so its output parses the same
+variables that would tie git to another repository are dropped, replace refs and grafts are
+ignored (objects are judged as stored) and git speaks the C locale, so its output parses the same
 everywhere. `find_root` and `locate` say which repository a folder belongs to, if any.
 """
 
@@ -25,6 +25,14 @@ def git_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _STRIP_ENV}
     # objects are judged as stored: a pushed refs/replace/* must never stand in for a record
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
+    # nor a graft: git honours .git/info/grafts even with GIT_NO_REPLACE_OBJECTS, and a clone's
+    # graft would put forged push-log entries below a server signature (or hide history)
+    env["GIT_GRAFT_FILE"] = os.devnull
+    # ... without git's hint that grafts are deprecated on every command's stderr (fsck's is read)
+    count = env.get("GIT_CONFIG_COUNT", "0")
+    n = int(count) if count.isdigit() else 0
+    env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = "advice.graftFileDeprecated", "false"
+    env["GIT_CONFIG_COUNT"] = str(n + 1)
     env["LC_ALL"] = "C"
     env.pop("LANGUAGE", None)
     return env

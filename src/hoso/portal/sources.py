@@ -74,6 +74,15 @@ REFSPECS = (
     "+refs/remotes/*:refs/remotes/*",
 )
 MAX_INFO_BYTES = 64 * 1024  # a build-info.json is a few lines
+# Seconds a mirror's clone or fetch may take: generous for a real school's repository (its first
+# clone holds every PDF), but a FIFO or a stalled disk in the school's folder must not hold the
+# portal's build forever. Killed with its whole process group (upload-pack included).
+MIRROR_SECONDS = 600
+# Files of the school's .git that upload-pack opens: each must be a regular file (a FIFO blocks
+# it, a symlink points it elsewhere); the alternates must be empty (they borrow another
+# repository's objects: the school's row would show another school's records).
+GIT_FILES = ("HEAD", "config", "packed-refs", "objects/info/alternates", "objects/info/http-alternates")
+ALTERNATES = ("objects/info/alternates", "objects/info/http-alternates")
 
 
 @dataclass(frozen=True)
@@ -265,7 +274,10 @@ def update_mirror(school: Path, mirror: Path) -> None:
     A fetch from a folder runs `git upload-pack` there, with that repository's configuration:
     upload-pack runs no program it names (`uploadpack.packObjectsHook` is read only from the
     portal's own configuration, and no hook, signature check or work-tree monitor runs in it).
-    The mirror's own commands run with the portal's settings and no hook."""
+    The mirror's own commands run with the portal's settings and no hook. A `.git` that could
+    make upload-pack read elsewhere or block is refused first (`_refuse_git_dir`), and each git
+    command is stopped after MIRROR_SECONDS."""
+    _refuse_git_dir(school)
     if not (mirror / "HEAD").is_file():
         remove(mirror)  # what an interrupted first clone left
         mirror.parent.mkdir(parents=True, exist_ok=True)
@@ -286,15 +298,69 @@ def update_mirror(school: Path, mirror: Path) -> None:
     _git(mirror, mirror, [*fetch, "--", str(school), *REFSPECS])
 
 
-def _git(cwd: Path, mirror: Path, args: list[str]) -> None:
-    """`git <_git_options> <args>` in `cwd`; a failure names the command, not its options."""
+def _refuse_git_dir(school: Path) -> None:
+    """Raise unless `school/.git` is a real folder (not a symlink nor a `gitdir:` file: either
+    names another repository) whose GIT_FILES are regular files, if present, and alternates empty.
+    Checked with lstat only: opening a FIFO to look at it would block here instead."""
     from hoso.errors import GitError
-    from hoso.git.process import run_git
 
+    git_dir = school / ".git"
     try:
-        run_git(cwd, [*_git_options(mirror), *args])
-    except GitError as exc:
-        raise GitError("git.failed", command=f"git {args[0]}", detail=exc.params.get("detail", "")) from exc
+        if not stat.S_ISDIR(os.lstat(git_dir).st_mode):
+            raise GitError("portal.git-not-plain", file=str(git_dir))
+        for name in GIT_FILES:
+            path = git_dir / name
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                raise GitError("portal.git-not-plain", file=str(path))
+            if name in ALTERNATES and info.st_size > 0:
+                raise GitError("portal.git-alternates", file=str(path))
+        for name in ("objects", "objects/info"):  # a symlinked folder would lead the files above elsewhere
+            path = git_dir / name
+            with contextlib.suppress(FileNotFoundError):
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    raise GitError("portal.git-not-plain", file=str(path))
+    except NotADirectoryError as exc:
+        raise GitError("portal.git-not-plain", file=str(exc.filename or git_dir)) from exc
+
+
+def _git(cwd: Path, mirror: Path, args: list[str]) -> None:
+    """`git <_git_options> <args>` in `cwd`, stopped after MIRROR_SECONDS (its whole process group:
+    upload-pack is a grandchild); a failure names the command, not its options."""
+    import signal
+    import subprocess
+
+    from hoso.errors import ExitCode, GitError
+    from hoso.git.process import git_env
+
+    posix = os.name == "posix"
+    try:
+        proc = subprocess.Popen(
+            ["git", *_git_options(mirror), *args],
+            cwd=cwd,
+            env=git_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=posix,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git.not-installed", ExitCode.FAILED) from exc
+    try:
+        _, err = proc.communicate(timeout=MIRROR_SECONDS)
+    except subprocess.TimeoutExpired as exc:
+        if posix:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        proc.kill()
+        proc.communicate()
+        raise GitError("portal.mirror-timeout", seconds=MIRROR_SECONDS) from exc
+    if proc.returncode != 0:
+        detail = err.decode("utf-8", "replace").strip()[:500]
+        raise GitError("git.failed", command=f"git {args[0]}", detail=detail)
 
 
 def protected_branch(mirror: Path) -> tuple[str, str | None]:

@@ -59,6 +59,10 @@ SIGNATURE = "push-log-signature"  # evidence cache kind: a log commit's %G? unde
 GOOD = "G"
 SSH = ("-c", "gpg.format=ssh", "-c", "gpg.ssh.program=ssh-keygen")  # signing and checking alike
 SIGN_TIMEOUT = 60  # seconds: a signing key asking for a passphrase must not hang the hook
+# Log commits whose signature is checked, from the newest down, before giving up: the server signs
+# every entry, so this many unverifiable ones on top are a clone's forgery, and each check runs
+# ssh-keygen. Past it nothing is evidence (not even what a deeper signature would vouch for).
+MAX_UNVERIFIED = 256
 
 
 @dataclass(frozen=True)
@@ -301,7 +305,9 @@ def _newest_signed(root: Path, line: Sequence[str], keys: Sequence[str]) -> int 
     """The index in `line` (log commits, newest first) of the newest one a good signature by one
     of `keys` signed, or None. Asked from the newest down, in batches growing sixteenfold: the
     newest commit is normally the answer, and whatever was written above it costs few processes.
-    Definite answers are kept under the commit id and a digest of the keys."""
+    At most MAX_UNVERIFIED commits are asked about (None past them); a commit carrying the same
+    signature as an older one of the line is skipped unasked (`_copies`). Definite answers are
+    kept under the commit id and a digest of the keys."""
     from hoso.evidence import EvidenceCache
 
     allowed = "".join(f"{SIGNER} {k}\n" for k in sorted({k for text in keys for k in public_keys(text)}))
@@ -318,15 +324,29 @@ def _newest_signed(root: Path, line: Sequence[str], keys: Sequence[str]) -> int 
         with tempfile.TemporaryDirectory(prefix="hoso-log-signers-") as tmp:
             signers = Path(tmp) / "allowed_signers"
             signers.write_text(allowed, encoding="utf-8")
-            at, batch = 0, 1
-            while at < len(line):
+            at, batch, asked = 0, 1, 0
+            copies: set[str] | None = None  # read once the newest commit is not the answer
+            while at < len(line) and asked < MAX_UNVERIFIED:
+                if copies is not None and line[at] in copies:
+                    at += 1
+                    continue
                 status = held.get(line[at])
                 if status == GOOD:
                     return at
                 if status is not None:
-                    at += 1
+                    at, asked = at + 1, asked + 1
                     continue
-                wanted = [oid for oid in line[at : at + batch] if oid not in held]
+                if copies is None and at > 0:
+                    copies = _copies(root, line)
+                    continue
+                room, wanted = min(batch, MAX_UNVERIFIED - asked), []
+                for oid in line[at:]:
+                    if room == 0:
+                        break
+                    if copies is None or oid not in copies:
+                        room -= 1
+                        if oid not in held:
+                            wanted.append(oid)
                 answers, complete = _check(root, signers, wanted)
                 if complete:  # "E": the check could not be made, asked again next time
                     rows = [(SIGNATURE, oid, digest, {"s": a}) for oid, a in answers.items() if a != "E"]
@@ -336,6 +356,49 @@ def _newest_signed(root: Path, line: Sequence[str], keys: Sequence[str]) -> int 
     finally:
         cache.close()
     return None
+
+
+def _copies(root: Path, line: Sequence[str]) -> set[str]:
+    """The commits of `line` (newest first) whose signature an older commit of the line carries
+    too: a signature covers one commit's content (its parent included), so at most one of them
+    can be good, and never the newer ones, written above the one it was made for. A clone copying
+    the server's signature onto thousands of forged entries costs no ssh-keygen run for them."""
+    proc = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=root,
+        env=git_env(),
+        input="".join(o + "\n" for o in line).encode(),
+        capture_output=True,
+        check=False,
+    )
+    out, pos, signatures = proc.stdout, 0, {}
+    while pos < len(out):
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or not header[2].isdigit():
+            continue  # "<oid> missing": nothing to compare
+        size = int(header[2])
+        body, pos = out[pos : pos + size], pos + size + 1
+        sig, within = [], False
+        for h in body.partition(b"\n\n")[0].split(b"\n"):  # gpgsig and its continuation lines
+            within = h.startswith(b"gpgsig") or (within and h.startswith(b" "))
+            if within:
+                sig.append(h)
+        if sig:
+            signatures[header[0].decode()] = b"\n".join(sig)
+    seen: set[bytes] = set()
+    found: set[str] = set()
+    for oid in reversed(line):  # oldest first: the first commit carrying a signature keeps it
+        carried = signatures.get(oid)
+        if carried is None:
+            continue
+        if carried in seen:
+            found.add(oid)
+        seen.add(carried)
+    return found
 
 
 def _check(root: Path, signers: Path, oids: Sequence[str]) -> tuple[dict[str, str], bool]:

@@ -141,6 +141,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update({"md": _md_filter, "yaml": _yaml_filter, **(filters or {})})
+        self.env.guard_filters()
         text, source = _messages()
         self.env.globals.update({"t": text, "t_md": source, **(globals or {})})
         self.env.direct.update((text, source))
@@ -153,7 +154,7 @@ class Renderer:
         for file in builtin_names(kind):
             try:
                 self.env.get_template(file)
-            except JinjaError as exc:
+            except (JinjaError, RecursionError, MemoryError) as exc:  # TooDeep is a JinjaError
                 error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
                 raise TemplateError(error_key(kind, "failed"), name=self._where(file), error=error) from exc
 

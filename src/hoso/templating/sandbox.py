@@ -14,6 +14,7 @@ are refused as they are made.
 
 from __future__ import annotations
 
+import functools
 import operator
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.filters import make_attrgetter
 from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
@@ -72,6 +74,13 @@ class Budget:
             raise OverBudget()
 
 
+class TooDeep(TemplateSyntaxError):
+    """A template nested deeper than Jinja's parser or Python's compiler can recurse."""
+
+    def __init__(self, name: str | None, filename: str | None) -> None:
+        super().__init__("the template is nested too deeply", 1, name, filename)
+
+
 class _Guard(NodeTransformer):
     """Counts every loop step and bounds what `~` builds (neither goes through a call); refuses
     `{% autoescape false %}`, which would let a value write markup."""
@@ -112,10 +121,86 @@ class _Counted:
             yield item
 
 
-def _sized(value: Any) -> Any:
-    if isinstance(value, str | list | tuple | dict) and len(value) > MAX_VALUE:
+class _Joined(_Counted):
+    """The items a join is given, counted, and refused as soon as the joined text would pass
+    MAX_VALUE: before the join builds it."""
+
+    __slots__ = ("_sep",)
+
+    def __init__(self, items: Any, budget: Budget, sep: int) -> None:
+        super().__init__(items, budget)
+        self._sep = sep
+
+    def __iter__(self) -> Iterator[Any]:
+        size = 0
+        for item in super().__iter__():
+            size += (len(item) if isinstance(item, str) else len(str(item))) + self._sep
+            _refuse(size)
+            yield item
+
+
+def _refuse(size: int) -> None:
+    if size > MAX_VALUE:
         raise SecurityError(f"a value of more than {MAX_VALUE} characters")
+
+
+def _sized(value: Any) -> Any:
+    if isinstance(value, str | list | tuple | dict):
+        _refuse(len(value))
     return value
+
+
+# Filters that iterate their input: it goes through `_Counted`, one operation an item.
+_ITERATING = frozenset(
+    {"map", "select", "reject", "selectattr", "rejectattr", "join", "sort", "unique", "list"}
+    | {"sum", "groupby", "batch", "slice", "min", "max"}
+)
+# str methods that build a value of any size from a number or a small argument, and that no
+# page needs ("{0:>999999999}".format would be built before any check)
+_STR_REFUSED = frozenset({"format", "format_map", "translate", "expandtabs"})
+
+
+def _str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Refuse a str method call whose result would pass MAX_VALUE, estimated before building it;
+    returns the arguments to call with (a join's items, made a list to be measured)."""
+    if name in _STR_REFUSED:
+        raise SecurityError(f"str.{name} is not available")
+    if name in ("center", "ljust", "rjust", "zfill") and args and isinstance(args[0], int):
+        _refuse(args[0])
+    elif name == "replace" and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        growth = len(new) - len(old)
+        if growth > 0:
+            found = text.count(old) if old else len(text) + 1
+            if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+                found = min(found, args[2])
+            _refuse(len(text) + found * growth)
+    elif name == "join" and args:
+        items = list(args[0])
+        _refuse(sum(len(i) if isinstance(i, str) else 0 for i in items) + len(text) * len(items))
+        return (items, *args[1:])
+    return args
+
+
+def _unavailable(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise SecurityError(f"{name} is not available")
+
+    return refuse
+
+
+def _filter_replace(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse `s | replace(old, new)` whose result would pass MAX_VALUE, before building it."""
+    if len(args) < 3:
+        return
+    text, old, new = str(args[0]), str(args[1]), str(args[2])
+    growth = len(new) - len(old)
+    if growth > 0:
+        count = args[3] if len(args) > 3 else kwargs.get("count")
+        found = text.count(old) if old else len(text) + 1
+        if isinstance(count, int) and count >= 0:
+            found = min(found, count)
+        _refuse(len(text) + found * growth)
 
 
 def _repeat(left: Any, right: Any) -> Any:
@@ -172,6 +257,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         # number; no page needs them
         for name in ("safe", "center", "indent", "wordwrap", "format"):
             self.filters.pop(name, None)
+        # one call each, of a cost or size the budget does not see; no page needs them. Kept as
+        # names that refuse, so a template using one fails with the sandbox's SecurityError
+        for name in ("lipsum", "cycler", "joiner"):
+            self.globals[name] = _unavailable(name)
 
         def counted(items: Any) -> _Counted:
             return _Counted(items, budget)
@@ -179,11 +268,62 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.filters[_ITER_FILTER] = counted
         self.filters[_SIZE_FILTER] = _sized
 
+    def guard_filters(self) -> None:
+        """Make every filter (Jinja's and those added since) count against the budget, iterate
+        its input item by item through it where it iterates, and refuse a result past MAX_VALUE;
+        call once all filters are in, before any template is compiled (compiled code holds them)."""
+        for name, f in list(self.filters.items()):
+            if name not in (_ITER_FILTER, _SIZE_FILTER) and not getattr(f, "hoso_guarded", False):
+                self.filters[name] = self._guarded(name, f)
+
+    def _guarded(self, name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+        budget = self.budget
+        at = 1 if getattr(f, "jinja_pass_arg", None) is not None else 0  # the value's position
+        iterating = name in _ITERATING
+
+        @functools.wraps(f)  # keeps jinja_pass_arg
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            budget.ops += 1
+            if not budget.ops % CHECK_EVERY:
+                budget.check()
+            if name == "replace":
+                _filter_replace(args[at:], kwargs)
+            if iterating and len(args) > at:
+                value = args[at]
+                if name == "join":
+                    rest = list(args[at + 1 :])
+                    sep = rest[0] if rest else kwargs.get("d", "")
+                    attribute = rest[1] if len(rest) > 1 else kwargs.pop("attribute", None)
+                    if attribute is not None:  # measured as joined: the attribute, not the item
+                        value = map(make_attrgetter(self, attribute), value)
+                    value = _Joined(value, budget, len(str(sep)))
+                    args = (*args[: at + 1], *rest[:1])
+                else:
+                    value = _Counted(value, budget)
+                args = (*args[:at], value, *args[at + 1 :])
+            return _sized(f(*args, **kwargs))
+
+        guarded.hoso_guarded = True  # type: ignore[attr-defined]
+        return guarded
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        guarded = _Guard().visit(tree)
+        try:
+            tree = super()._parse(source, name, filename)
+            guarded = _Guard().visit(tree)
+        except (RecursionError, MemoryError):
+            # `[[[[…]]]]` nested hundreds deep: Jinja's parser and the guard recurse per level
+            raise TooDeep(name, filename) from None
         assert isinstance(guarded, nodes.Template)
         return guarded
+
+    def compile(
+        self, source: Any, name: str | None = None, filename: str | None = None, *a: Any, **kw: Any
+    ) -> Any:
+        try:
+            return super().compile(source, name, filename, *a, **kw)
+        except (RecursionError, MemoryError):
+            # code generation and Python's compiler recurse too, past what the parser accepted
+            raise TooDeep(name, filename) from None
 
     @staticmethod
     def _add(left: Any, right: Any) -> Any:
@@ -194,6 +334,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         budget.ops += 1
         if not budget.ops % CHECK_EVERY:
             budget.check()
+        # a str method; the sandbox hands out str.format wrapped (`__wrapped__`)
+        bound = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if isinstance(bound, str):
+            args = _str_method(bound, getattr(__obj, "__name__", ""), args, kwargs)
         kind = type(__obj)
         if kind is Macro or (kind is FunctionType and __obj in __self.direct):
             # as Context.call does for them: a macro takes the eval context, hoso's functions
