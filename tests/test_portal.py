@@ -617,6 +617,19 @@ def test_an_unchanged_published_site_is_not_sampled_again_within_resample_days(
     assert len(asked) == 2
 
 
+def test_the_mirror_of_a_school_taken_out_of_schools_yml_is_removed(schools: Schools, tmp_path: Path) -> None:
+    """Each mirror is a whole copy of a school's objects: it goes with the school."""
+    out = tmp_path / "portal"
+    run = schools.portal(schools.yml("two.yml", "version: 1\nschools:\n  - path: a\n  - path: b\n"), out)
+    assert run.code == 0, run.text
+    mirrors = tmp_path / ".portal.cache" / "mirrors"
+    assert len(list(mirrors.iterdir())) == 2
+    run = schools.portal(schools.yml("one.yml", "version: 1\nschools:\n  - path: a\n"), out)
+    assert run.code == 0, run.text
+    (left,) = mirrors.iterdir()
+    assert left.name.startswith("a-")
+
+
 def test_a_search_scope_merges_at_most_40_schools_and_100000_records() -> None:
     """A query's transfer grows with the records of the schools it merges: big schools are
     merged fewer at a time, a school larger than the cap is searched alone."""

@@ -51,6 +51,7 @@ from hoso.portal.sources import (
     Got,
     obtain_all,
     prune_fetched,
+    prune_mirrors,
 )
 from hoso.portal.store import Store
 from hoso.portal.tables import School
@@ -92,6 +93,7 @@ def build(
         gots = obtain_all(config.sources, config.audience, cache)
         schools, parsed = ingest(store, gots, config.audience)
         prune_fetched(cache, gots)
+        prune_mirrors(cache, config.sources)
         for got, school in zip(gots, schools, strict=True):
             verify_school(store, got, school, config.audience)
         store.keep_only(s.slug for s in schools)

@@ -36,6 +36,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -182,6 +183,16 @@ def prune_fetched(cache: Path, gots: Sequence[Got]) -> None:
             if path.name not in keep:
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+def prune_mirrors(cache: Path, sources: Sequence[Source]) -> None:
+    """Remove the mirrors of repositories no longer in schools.yml: each holds a whole copy of a
+    school's objects (a school listed again is cloned again)."""
+    keep = {mirror_path(cache, s.path).name for s in sources if s.path is not None}
+    with contextlib.suppress(OSError):
+        for path in (cache / MIRRORS).iterdir():
+            if path.name not in keep and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _index_stat(index: Path) -> str:
