@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hoso.git.history import has_commits
 from hoso.git.process import run_git
+from hoso.git.refs import oid_names
 
 
 def bundle_create(root: Path, path: Path) -> None:
@@ -24,13 +25,7 @@ def bundle_verify(root: Path, path: Path) -> None:
 
 def bundle_heads(root: Path, path: Path) -> dict[str, str]:
     """ref name -> object id, as recorded in the bundle (HEAD included)."""
-    raw = run_git(root, ["bundle", "list-heads", str(path)]).decode("utf-8", "replace")
-    heads: dict[str, str] = {}
-    for line in raw.splitlines():
-        oid, _, name = line.partition(" ")
-        if name:
-            heads[name] = oid
-    return heads
+    return oid_names(run_git(root, ["bundle", "list-heads", str(path)]))
 
 
 def fsck(root: Path) -> None:

@@ -34,9 +34,13 @@ def current_branch(root: Path) -> str | None:
 
 def refs(root: Path) -> dict[str, str]:
     """Every ref (branches, tags, notes, …) and the object it names, in one call."""
-    raw = run_git(root, ["for-each-ref", "--format=%(objectname) %(refname)"]).decode("utf-8", "replace")
+    return oid_names(run_git(root, ["for-each-ref", "--format=%(objectname) %(refname)"]))
+
+
+def oid_names(raw: bytes) -> dict[str, str]:
+    """name -> object id of git's `<oid> <name>` lines (for-each-ref, bundle list-heads)."""
     found: dict[str, str] = {}
-    for line in raw.splitlines():
+    for line in raw.decode("utf-8", "replace").splitlines():
         oid, _, name = line.partition(" ")
         if name:
             found[name] = oid

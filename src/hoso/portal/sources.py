@@ -381,12 +381,13 @@ def protected_branch(mirror: Path) -> tuple[str, str | None]:
     The mirror's HEAD is set to it (the site build's default revision)."""
     from hoso.approvals import PREFIX
     from hoso.git.process import run_git
+    from hoso.git.refs import refs
 
-    raw = run_git(mirror, ["for-each-ref", "--format=%(objectname) %(refname:strip=2)", "refs/heads/"])
-    heads: dict[str, str] = {}
-    for line in raw.decode("utf-8", "replace").splitlines():
-        oid, _, name = line.partition(" ")
-        heads[name] = oid
+    heads = {
+        name.removeprefix("refs/heads/"): oid
+        for name, oid in refs(mirror).items()
+        if name.startswith("refs/heads/")
+    }
     if DEFAULT_BRANCH in heads:
         branch = _names(mirror, heads[DEFAULT_BRANCH]) or DEFAULT_BRANCH
     else:

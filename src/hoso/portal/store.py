@@ -283,6 +283,13 @@ class Store:
         )
         return {(url, blob, size) for url, blob, size in rows}
 
+    def sampled_one(self, url: str, since: float) -> tuple[str, int] | None:
+        """(blob, size) remembered for exactly `url` at or after `since`."""
+        row = self.db.execute(
+            "SELECT blob, size FROM sampled WHERE url = ? AND checked >= ?", (url, since)
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
+
     def remember_sampled(self, rows: Iterable[tuple[str, str, int, float]]) -> None:
         self.db.execute("BEGIN")
         self.db.executemany("INSERT OR REPLACE INTO sampled VALUES(?,?,?,?)", rows)

@@ -174,7 +174,7 @@ def _sample(base: str, store: Store, slug: str, count: int, days: int, index: st
     started = time.time()
     since = started - days * 86400
     marker = SCHOOL_MARK + slug
-    if days and index and store.sampled(marker, since) == {(marker, index, 0)}:
+    if days and index and store.sampled_one(marker, since) == (index, 0):
         return []
     fresh = store.sampled(base, since) if days else set()
 
